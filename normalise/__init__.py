@@ -1,0 +1,1 @@
+"""Skills Spotlight: normalise."""
