@@ -26,7 +26,7 @@ class Contract:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
     stage: str = ""
-    allowed_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    allowed_values: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def column_names(self) -> list[str]:
@@ -50,7 +50,8 @@ class Contract:
             )
         ordered = frame[self.column_names]
         try:
-            table = pa.Table.from_pandas(ordered, schema=self.schema, preserve_index=False, safe=True)
+            relaxed = pa.schema([pa.field(c.name, c.type, nullable=True) for c in self.columns])
+            table = pa.Table.from_pandas(ordered, schema=relaxed, preserve_index=False, safe=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
             raise ContractViolation(f"{self.name}: a column does not have its contract type: {exc}") from exc
         for col in self.columns:

@@ -1,0 +1,229 @@
+"""Prefect tasks: each reads its inputs from the warehouse or the sources, calls the stage's pure transforms,
+and writes its contract tables back in one transaction. Retries are on source I/O only."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from prefect import task
+
+from spotlight.fingerprint import code_fingerprint, combine, files_fingerprint
+from spotlight.progress import stage_event, timed
+from spotlight.settings import RunSettings
+from spotlight.warehouse import connect, read_partition, replace_partitions, replace_tables, stage_fingerprint
+
+
+class QualityGateFailed(RuntimeError):
+    """A `fail` expectation did not hold; the run stops before publishing."""
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """What a stage did for one period: whether it ran or was already up to date, rows and seconds."""
+
+    stage: str
+    period: str
+    fingerprint: str
+    skipped: bool
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    figures: dict[str, object] = field(default_factory=dict)
+
+
+def _is_io_error(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry_condition_fn signature
+    """Retry only when the task failed on source I/O (files, network), never on bad data or bugs."""
+    try:
+        state.result()
+    except (OSError, TimeoutError, ConnectionError):
+        return True
+    except Exception:  # noqa: BLE001 - anything else is not worth a retry
+        return False
+    return False
+
+
+def period_end(period: str) -> dt.date:
+    """Return the last day of a `YYYY-MM` period."""
+    year, month = (int(x) for x in period.split("-"))
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+@lru_cache(maxsize=4)
+def _taxonomy_bundle(taxonomy_dir: str):  # noqa: ANN202 - returns (taxonomy, classifier, extractor)
+    """Return the taxonomy, fitted role classifier and skill extractor, built once per process."""
+    from normalise.roles import fit_role_classifier
+    from normalise.skills import SkillExtractor
+    from normalise.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(Path(taxonomy_dir))
+    return taxonomy, fit_role_classifier(taxonomy), SkillExtractor(taxonomy)
+
+
+def ingest_fingerprint(settings: RunSettings, period: str) -> tuple[str, str]:
+    """Return (market, fingerprint of the period's source files, the source config and the code)."""
+    from extract.sources import load_market_config, resolve_files
+
+    config = load_market_config(settings.sources)
+    files = [Path(f) for source in config.sources for f in resolve_files(source, period)]
+    mappings = [Path(s.mapping) for s in config.sources if s.mapping]
+    return config.market, combine(
+        "ingest", files_fingerprint(files + mappings + [settings.sources]), code_fingerprint()
+    )
+
+
+@task(name="ingest", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_is_io_error)
+def ingest_period(settings: RunSettings, period: str) -> StageResult:
+    """Land one period's postings and profiles, parse their facts, de-duplicate and account for every row."""
+    from extract.accounting import ingest_accounting
+    from extract.contracts import INGEST_ACCOUNTING, POSTING_FACTS, POSTINGS, PROFILES, QUARANTINE
+    from extract.expectations import landed_postings_report
+    from extract.facts import posting_facts
+    from extract.ingest import land
+    from extract.sources import load_market_config
+
+    market, fingerprint = ingest_fingerprint(settings, period)
+    with connect(settings.warehouse) as con:
+        if stage_fingerprint(con, market, period, "ingest") == fingerprint:
+            stage_event("ingest", period, "up to date, skipped")
+            return StageResult("ingest", period, fingerprint, skipped=True)
+    with timed() as clock:
+        config = load_market_config(settings.sources)
+        landed = land(config, period)
+        facts = posting_facts(landed.postings)
+        duplicate_ids = set(facts.loc[facts["duplicate_of"].notna(), "posting_id"])
+        duplicates_by_source = (
+            landed.postings.loc[landed.postings["posting_id"].isin(duplicate_ids), "source"].value_counts().to_dict()
+        )
+        accounting = ingest_accounting(landed, duplicates_by_source, market, period)
+        quality = landed_postings_report(landed.postings, period)
+        if quality.failed:
+            raise QualityGateFailed(quality.failure_message())
+        with connect(settings.warehouse) as con:
+            rows = replace_partitions(
+                con, market, period,
+                {
+                    POSTINGS: landed.postings, PROFILES: landed.profiles, QUARANTINE: landed.quarantine,
+                    POSTING_FACTS: facts, INGEST_ACCOUNTING: accounting,
+                },
+                completes=("ingest", fingerprint),
+            )
+    totals = accounting[["rows_in", "accepted", "duplicates", "quarantined"]].sum().astype(int).to_dict()
+    stage_event("ingest", period, "landed", seconds=clock["seconds"], **totals)
+    return StageResult("ingest", period, fingerprint, False, rows, clock["seconds"], totals)
+
+
+@task(name="normalise")
+def normalise_period(settings: RunSettings, period: str, upstream: StageResult) -> StageResult:
+    """Classify roles and extract canonical skills for one period's postings and profiles."""
+    from extract.contracts import POSTING_FACTS, PROFILES
+    from normalise.contracts import (
+        POSTING_ROLES, POSTING_SKILLS, PROFILE_JOBS, PROFILE_SKILLS, PROFILES_NORMALISED, SKILL_REVIEW,
+    )
+    from normalise.stage import posting_roles, profiles_normalised
+
+    taxonomy, classifier, extractor = _taxonomy_bundle(str(settings.taxonomy))
+    market = _market(settings)
+    fingerprint = combine("normalise", upstream.fingerprint, taxonomy.version, code_fingerprint())
+    with connect(settings.warehouse) as con:
+        if stage_fingerprint(con, market, period, "normalise") == fingerprint:
+            stage_event("normalise", period, "up to date, skipped")
+            return StageResult("normalise", period, fingerprint, skipped=True)
+        facts = read_partition(con, POSTING_FACTS, market, period)
+        profiles = read_partition(con, PROFILES, market, period)
+    with timed() as clock:
+        roles = posting_roles(facts, classifier)
+        skills = extractor.posting_skills(facts)
+        profile_tables = profiles_normalised(
+            _as_python_lists(profiles), taxonomy, classifier, extractor, period_end(period)
+        )
+        with connect(settings.warehouse) as con:
+            rows = replace_partitions(
+                con, market, period,
+                {
+                    POSTING_ROLES: roles, POSTING_SKILLS: skills,
+                    PROFILES_NORMALISED: profile_tables.profiles_normalised,
+                    PROFILE_SKILLS: profile_tables.profile_skills, PROFILE_JOBS: profile_tables.profile_jobs,
+                    SKILL_REVIEW: profile_tables.skill_review,
+                },
+                completes=("normalise", fingerprint),
+            )
+    other = int((roles["role_id"] == "other").sum())
+    figures = {"postings": len(roles), "other_role": other, "posting_skills": len(skills), "profiles": len(profiles)}
+    stage_event("normalise", period, "normalised", seconds=clock["seconds"], **figures)
+    return StageResult("normalise", period, fingerprint, False, rows, clock["seconds"], figures)
+
+
+@task(name="metrics")
+def metrics_period(settings: RunSettings, period: str, upstream: list[StageResult]) -> StageResult:
+    """Compute every metric table for the period in DuckDB (one transaction, the period's rows replaced)."""
+    from metrics.runner import compute_metrics
+    from metrics.settings import MetricSettings
+    from normalise.contracts import ROLE_ADJACENCY, ROLES, TAXONOMY_UNITS, UNIT_MEMBERS
+
+    taxonomy, _, _ = _taxonomy_bundle(str(settings.taxonomy))
+    market = _market(settings)
+    fingerprint = combine("metrics", *[u.fingerprint for u in upstream], taxonomy.version, code_fingerprint())
+    with timed() as clock, connect(settings.warehouse) as con:
+        replace_tables(
+            con,
+            {
+                TAXONOMY_UNITS: taxonomy.units_frame(), UNIT_MEMBERS: taxonomy.unit_members_frame(),
+                ROLES: taxonomy.roles_frame(), ROLE_ADJACENCY: taxonomy.role_adjacency_frame(),
+            },
+        )
+        rows = compute_metrics(con, market, period, MetricSettings())
+    stage_event("metrics", period, "computed", seconds=clock["seconds"], **rows)
+    return StageResult("metrics", period, fingerprint, False, rows, clock["seconds"])
+
+
+def _market(settings: RunSettings) -> str:
+    from extract.sources import load_market_config
+
+    return load_market_config(settings.sources).market
+
+
+def _as_python_lists(profiles: pd.DataFrame) -> pd.DataFrame:
+    """Return profiles with list columns as Python lists (DuckDB hands them back as arrays)."""
+    out = profiles.copy()
+    for column in ("skills_raw", "work_history"):
+        out[column] = [list(v) if v is not None else [] for v in out[column]]
+    return out
+
+
+@task(name="publish")
+def publish_period(
+    settings: RunSettings, period: str, upstream: list[StageResult], run_id: str
+) -> StageResult:
+    """Build the spotlight documents and pages from the metric tables and publish the period atomically."""
+    from reports.document import RunInfo, build_documents
+    from reports.html import render_index, render_role_page
+    from reports.publish import publish_period as publish
+
+    from spotlight.fingerprint import code_version
+
+    taxonomy, _, _ = _taxonomy_bundle(str(settings.taxonomy))
+    market = _market(settings)
+    fingerprint = combine("publish", *[u.fingerprint for u in upstream], code_fingerprint())
+    inputs = {f"{u.stage}:{u.period}": u.fingerprint for u in upstream if u.stage == "ingest"}
+    run_info = RunInfo(
+        taxonomy_version=taxonomy.version, code_version=code_version(), run_id=run_id,
+        input_fingerprints=inputs, warnings=[],
+    )
+    with timed() as clock:
+        with connect(settings.warehouse) as con:
+            documents = build_documents(con, market, period, run_info, settings.overrides)
+            pages = {doc["role"]["id"]: render_role_page(doc) for doc in documents}
+            timings = {f"{u.stage}:{u.period}": u.seconds for u in upstream}
+            manifest_extra = {"run_id": run_id, "stage_seconds": timings, "input_fingerprints": inputs}
+            index_html = render_index([{"role": d["role"], "period": period, "market": market} for d in documents])
+            target = publish(
+                settings.warehouse, settings.output, market, period, documents, pages, index_html, manifest_extra, con=con
+            )
+    stage_event("publish", period, f"published {len(documents)} roles to {target}", seconds=clock["seconds"])
+    return StageResult(
+        "publish", period, fingerprint, False, {"documents": len(documents)}, clock["seconds"],
+        {"roles": [d["role"]["id"] for d in documents], "output": str(target)},
+    )

@@ -1,0 +1,4 @@
+"""`python -m spotlight` runs the CLI."""
+from spotlight.cli import main
+
+main()
