@@ -212,6 +212,9 @@ def docs(check: bool = typer.Option(False, help="Exit 1 if docs/data-contract.md
 
 def _mount_optional() -> None:
     """Mount the sub-commands that live in the stage packages."""
+    from reports.gap import gap_command
+
+    app.command("gap", help="Personal skills-gap analysis against a role's published spotlight.")(gap_command)
     try:
         from normalise.cli import app as normalise_app
     except ImportError:
