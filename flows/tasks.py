@@ -162,19 +162,15 @@ def metrics_period(settings: RunSettings, period: str, upstream: list[StageResul
     from metrics.runner import compute_metrics
     from metrics.settings import MetricSettings
     from normalise.contracts import ROLE_ADJACENCY, ROLES, TAXONOMY_UNITS, UNIT_MEMBERS
+    from normalise.taxonomy import taxonomy_tables
 
     taxonomy, _, _ = _taxonomy_bundle(str(settings.taxonomy))
     market = _market(settings)
     fingerprint = combine("metrics", *[u.fingerprint for u in upstream], taxonomy.version, code_fingerprint())
     with timed() as clock, connect(settings.warehouse) as con:
-        replace_tables(
-            con,
-            {
-                TAXONOMY_UNITS: taxonomy.units_frame(), UNIT_MEMBERS: taxonomy.unit_members_frame(),
-                ROLES: taxonomy.roles_frame(), ROLE_ADJACENCY: taxonomy.role_adjacency_frame(),
-            },
-        )
-        rows = compute_metrics(con, market, period, MetricSettings())
+        frames = taxonomy_tables(taxonomy)
+        replace_tables(con, {c: frames[c.name] for c in (TAXONOMY_UNITS, UNIT_MEMBERS, ROLES, ROLE_ADJACENCY)})
+        rows = compute_metrics(con, market, period, MetricSettings(roles_file=settings.taxonomy / "roles.yaml"))
     stage_event("metrics", period, "computed", seconds=clock["seconds"], **rows)
     return StageResult("metrics", period, fingerprint, False, rows, clock["seconds"])
 
@@ -199,7 +195,7 @@ def publish_period(
 ) -> StageResult:
     """Build the spotlight documents and pages from the metric tables and publish the period atomically."""
     from reports.document import RunInfo, build_documents
-    from reports.html import render_index, render_role_page
+    from reports.html import render_role_page
     from reports.publish import publish_period as publish
 
     from spotlight.fingerprint import code_version
@@ -208,20 +204,23 @@ def publish_period(
     market = _market(settings)
     fingerprint = combine("publish", *[u.fingerprint for u in upstream], code_fingerprint())
     inputs = {f"{u.stage}:{u.period}": u.fingerprint for u in upstream if u.stage == "ingest"}
+    # Documents carry the content fingerprint, not the orchestrator's run id, so a re-run gives the same bytes;
+    # the Prefect flow-run id goes to the manifest only.
     run_info = RunInfo(
-        taxonomy_version=taxonomy.version, code_version=code_version(), run_id=run_id,
+        taxonomy_version=taxonomy.version, code_version=code_version(), run_id=fingerprint[:16],
         input_fingerprints=inputs, warnings=[],
     )
+    aliases = {skill_id: list(skill.aliases) for skill_id, skill in taxonomy.skills.items()}
+    timings = {f"{u.stage}:{u.period}": u.seconds for u in upstream}
+    manifest_extra = {"flow_run_id": run_id, "stage_seconds": timings, "input_fingerprints": inputs}
     with timed() as clock:
         with connect(settings.warehouse) as con:
             documents = build_documents(con, market, period, run_info, settings.overrides)
-            pages = {doc["role"]["id"]: render_role_page(doc) for doc in documents}
-            timings = {f"{u.stage}:{u.period}": u.seconds for u in upstream}
-            manifest_extra = {"run_id": run_id, "stage_seconds": timings, "input_fingerprints": inputs}
-            index_html = render_index([{"role": d["role"], "period": period, "market": market} for d in documents])
-            target = publish(
-                settings.warehouse, settings.output, market, period, documents, pages, index_html, manifest_extra, con=con
+            pages = {doc["role"]["id"]: render_role_page(doc, aliases=aliases) for doc in documents}
+            manifest = publish(
+                settings.warehouse, settings.output, market, period, documents, pages, None, manifest_extra, con=con
             )
+    target = manifest.parent
     stage_event("publish", period, f"published {len(documents)} roles to {target}", seconds=clock["seconds"])
     return StageResult(
         "publish", period, fingerprint, False, {"documents": len(documents)}, clock["seconds"],

@@ -1,0 +1,236 @@
+"""Evaluation harness: span P/R/F1 on SkillSpan, span → ESCO mapping accuracy on Decorte, throughput, vs the peer."""
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from normalise.skills import SkillExtractor, skill_count_rows
+from normalise.taxonomy import Taxonomy
+
+log = logging.getLogger(__name__)
+
+NOT_PRESENT = "LABEL NOT PRESENT"
+Span = tuple[int, int]  # token indexes [start, end)
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    doc: int
+    tokens: tuple[str, ...]
+    spans: frozenset[Span]
+
+
+@dataclass(frozen=True)
+class SpanScores:
+    precision: float
+    recall: float
+    f1: float
+    predicted: int
+    gold: int
+
+
+@dataclass(frozen=True)
+class ExtractorReport:
+    name: str
+    loose: SpanScores
+    exact: SpanScores
+    mapping_accuracy: float | None
+    mb_per_s: float
+    postings_per_s: float
+
+
+def data_root() -> Path:
+    """Return ../shared/data relative to the repository (absent on user machines)."""
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+def bio_spans(tags: Sequence[str]) -> set[Span]:
+    """Return the [start, end) token spans of a BIO tag sequence (an I without a B starts a span)."""
+    spans, start = set(), None
+    for i, tag in enumerate([*tags, "O"]):
+        if tag.startswith("B") or (tag.startswith("I") and start is None) or tag == "O":
+            if start is not None and not tag.startswith("I"):
+                spans.add((start, i))
+                start = None
+            if tag.startswith("B"):
+                if start is not None:
+                    spans.add((start, i))
+                start = i
+            elif tag.startswith("I") and start is None:
+                start = i
+    return spans
+
+
+def skillspan_sentences(file: Path) -> list[GoldSentence]:
+    """Return SkillSpan sentences with the union of their skill and knowledge spans."""
+    sentences = []
+    with file.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            spans = bio_spans(row["tags_skill"]) | bio_spans(row["tags_knowledge"])
+            sentences.append(GoldSentence(int(row["idx"]), tuple(row["tokens"]), frozenset(spans)))
+    return sentences
+
+
+def token_spans(tokens: Sequence[str], char_spans: Iterable[tuple[int, int]]) -> set[Span]:
+    """Return token spans covering character spans of " ".join(tokens)."""
+    starts, position = [], 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + 1
+    result = set()
+    for start, end in char_spans:
+        covered = [i for i, s in enumerate(starts) if s < end and s + len(tokens[i]) > start]
+        if covered:
+            result.add((covered[0], covered[-1] + 1))
+    return result
+
+
+def span_scores(predicted: Sequence[set[Span]], gold: Sequence[frozenset[Span]], loose: bool) -> SpanScores:
+    """Return P/R/F1 of predicted vs gold spans per sentence; loose counts any token overlap as a match."""
+    def hit(span: Span, others: Iterable[Span]) -> bool:
+        if not loose:
+            return span in others
+        return any(span[0] < o[1] and o[0] < span[1] for o in others)
+
+    tp_p = sum(hit(p, g) for ps, g in zip(predicted, gold) for p in ps)
+    tp_g = sum(hit(g1, ps) for ps, g in zip(predicted, gold) for g1 in g)
+    n_pred = sum(len(p) for p in predicted)
+    n_gold = sum(len(g) for g in gold)
+    precision = tp_p / n_pred if n_pred else 0.0
+    recall = tp_g / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return SpanScores(round(precision, 4), round(recall, 4), round(f1, 4), n_pred, n_gold)
+
+
+def esco_labels(folder: Path) -> dict[str, str]:
+    """Return ESCO concept URI -> preferred label from the ESCO CSV collections in `folder`."""
+    labels: dict[str, str] = {}
+    for file in sorted(folder.glob("*Collection_en.csv")):
+        with file.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                labels[row["conceptUri"]] = row["preferredLabel"]
+    return labels
+
+
+def decorte_rows(folder: Path) -> list[tuple[str, str]]:
+    """Return (span, gold ESCO label or LABEL NOT PRESENT) rows of the Decorte validation files."""
+    rows = []
+    for file in sorted(folder.glob("*_validation_annotations.csv")):
+        with file.open(encoding="utf-8", newline="") as handle:
+            rows += [(r["span"], r["label"]) for r in csv.DictReader(handle)]
+    return rows
+
+
+def mapping_accuracy(taxonomy: Taxonomy, rows: Sequence[tuple[str, str]], labels: dict[str, str]) -> float:
+    """Return the share of spans whose matched skill's ESCO label (or LABEL NOT PRESENT) equals the gold label."""
+    correct = 0
+    for span, gold in rows:
+        found = taxonomy.match(span)
+        uri = taxonomy.skills[found.skill_id].esco_uri if found else None
+        predicted = labels.get(uri, NOT_PRESENT) if uri else NOT_PRESENT
+        correct += predicted == gold
+    return round(correct / len(rows), 4) if rows else 0.0
+
+
+def peer_matcher() -> Callable[[str], list[tuple[int, int]]] | None:
+    """Return the peer skill-extractor's offline gazetteer matcher as text -> char spans, or None when absent."""
+    try:
+        from importlib import resources
+
+        from skill_extractor.matcher import KeywordMatcher
+    except ImportError:
+        return None
+    with (resources.files("skill_extractor") / "data" / "skills.json").open() as handle:
+        matcher = KeywordMatcher(json.load(handle))
+    return lambda text: [(s, e) for _, s, e in matcher.extract(text)]
+
+
+def documents(sentences: Sequence[GoldSentence]) -> list[str]:
+    """Return one text per SkillSpan posting (its sentences joined by newlines)."""
+    by_doc: dict[int, list[str]] = {}
+    for sentence in sentences:
+        by_doc.setdefault(sentence.doc, []).append(" ".join(sentence.tokens))
+    return ["\n".join(lines) for lines in by_doc.values()]
+
+
+def throughput(run: Callable[[list[str]], object], texts: list[str], repeat: int) -> tuple[float, float]:
+    """Return (MB/s, postings/s) of `run` over `texts` repeated `repeat` times."""
+    batch = texts * repeat
+    size = sum(len(t.encode("utf-8")) for t in batch) / 1e6
+    started = time.perf_counter()
+    run(batch)
+    elapsed = max(time.perf_counter() - started, 1e-9)
+    return round(size / elapsed, 2), round(len(batch) / elapsed, 1)
+
+
+def evaluation(taxonomy: Taxonomy, root: Path | None = None, repeat: int = 20) -> list[ExtractorReport]:
+    """Return ours-vs-peer reports on SkillSpan dev and Decorte validation; raises FileNotFoundError without data."""
+    root = root or data_root()
+    dev = root / "gold" / "skillspan" / "dev.json"
+    if not dev.is_file():
+        raise FileNotFoundError(f"{dev} is absent")
+    sentences = skillspan_sentences(dev)
+    gold = [s.spans for s in sentences]
+    texts = [" ".join(s.tokens) for s in sentences]
+    rows = decorte_rows(root / "gold" / "decorte")
+    labels = esco_labels(root / "taxonomy-sources" / "esco")
+    docs = documents(sentences)
+    # Evaluation sentences are fragments: score the extractor without section skipping (no headings to find).
+    extractor = SkillExtractor(taxonomy)
+    ours = [token_spans(s.tokens, [(m.start, m.end) for m in extractor.extract(t)]) for s, t in zip(sentences, texts)]
+    parallel = SkillExtractor(taxonomy, extractor.settings.__class__(parallel_min_rows=1, chunk_rows=500))
+    mb, per_s = throughput(lambda batch: skill_count_rows(parallel, batch), docs, repeat)
+    reports = [ExtractorReport("spotlight", span_scores(ours, gold, True), span_scores(ours, gold, False),
+                               mapping_accuracy(taxonomy, rows, labels), mb, per_s)]
+    peer = peer_matcher()
+    if peer is not None:
+        theirs = [token_spans(s.tokens, peer(t)) for s, t in zip(sentences, texts)]
+        mb, per_s = throughput(lambda batch: [peer(t) for t in batch], docs, repeat)
+        reports.append(ExtractorReport("skill-extractor (gazetteer)", span_scores(theirs, gold, True),
+                                       span_scores(theirs, gold, False), None, mb, per_s))
+    return reports
+
+
+def role_holdout_accuracy(taxonomy: Taxonomy, test_share: float = 0.25, seed: int = 0) -> tuple[float, int]:
+    """Return (accuracy, n) of the role classifier on labelled titles held out by base title (variants stay together)."""
+    import random
+    import re
+
+    from normalise.roles import fit_role_classifier, training_titles
+
+    titles, labels = training_titles(taxonomy)
+    base = [re.split(r"\s+[-|]\s+|\s*\(", t.lower().removeprefix("urgent: ").removeprefix("new - "))[0].strip()
+            for t in titles]
+    groups = sorted(set(base))
+    random.Random(seed).shuffle(groups)
+    held = set(groups[: int(len(groups) * test_share)])
+    train = [(t, r) for t, r, b in zip(titles, labels, base) if b not in held]
+    test = [(t, r) for t, r, b in zip(titles, labels, base) if b in held]
+    emptied = taxonomy.__class__(**{**taxonomy.__dict__, "roles": {
+        k: v.__class__(**{**v.__dict__, "titles": ()}) for k, v in taxonomy.roles.items()}, "labelled_titles": ()})
+    classifier = fit_role_classifier(emptied, extra=train)
+    predicted = classifier.predict([t for t, _ in test])["role_id"].tolist()
+    correct = sum(p == r for p, (_, r) in zip(predicted, test))
+    return round(correct / len(test), 4) if test else 0.0, len(test)
+
+
+def role_distribution(taxonomy: Taxonomy, root: Path | None = None) -> dict[str, int]:
+    """Return predicted role counts on the real Adzuna titles in ../shared/data/postings (no labels there)."""
+    import pandas as pd
+
+    from normalise.roles import fit_role_classifier
+
+    file = (root or data_root()) / "postings" / "adzuna_uk_datascience_2016.csv"
+    if not file.is_file():
+        raise FileNotFoundError(f"{file} is absent")
+    titles = pd.read_csv(file, usecols=["title"])["title"].astype(str).str.replace(r"</?strong>", "", regex=True)
+    counts = fit_role_classifier(taxonomy).predict(titles.tolist())["role_id"].value_counts()
+    return {str(k): int(v) for k, v in counts.items()}

@@ -1,0 +1,365 @@
+"""Skill mentions in ad and CV text: a whole-token Aho-Corasick automaton over every skill surface."""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import re
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import ahocorasick
+import pandas as pd
+
+from normalise.taxonomy import ContextRule, Taxonomy
+from normalise.text import match_text, surface_key
+
+log = logging.getLogger(__name__)
+
+POSTING_SKILLS_COLUMNS = ["posting_id", "market", "period", "skill_id", "mentions"]
+
+
+@dataclass(frozen=True)
+class Mention:
+    skill_id: str
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class ExtractorSettings:
+    """How the extractor runs: boilerplate skipping, role-title masking and batch parallelism."""
+
+    skip_boilerplate: bool = True
+    mask_role_titles: bool = True
+    parallel_min_rows: int = 20_000  # below this a batch runs in-process; forking costs more than it saves
+    chunk_rows: int = 4_000
+    workers: int = 0  # 0 = os.cpu_count()
+
+
+# Headings that open a boilerplate section (benefits, equal opportunities, about the company).
+_BOILERPLATE_HEADING = re.compile(
+    r"(?im)^[ \t#*>\-\u2022]*(?:"
+    r"benefits?(?: package)?|perks(?: and benefits| & benefits)?|(?:rewards?|pay) (?:and|&) benefits|"
+    r"what we offer|what(?: we| we'll|'s| is) in it for you|what you(?:'ll| will) get|why join us|why work (?:for|with) us|"
+    r"about us|about the company|about the business|about the client|about our client|the company|our company|"
+    r"who we are|our story|our culture|our values|company overview|"
+    r"equal opportunit(?:y|ies)(?: statement| employer)?|diversity(?:,? equity)?(?:,? (?:and|&) inclusion)?|"
+    r"(?:our )?commitment to (?:diversity|inclusion|equality)|inclusion(?: (?:and|&) diversity)?|"
+    r"how to apply|next steps|our hiring process|the (?:application|interview) process|"
+    r"about (?!the role|the job|you\b|the team|the position|this role|the opportunity|the work)[^\n:]{2,40}"
+    r")[ \t]*:?[ \t]*$"
+)
+# Any heading-like line: it ends a boilerplate section.
+_HEADING = re.compile(
+    r"(?im)^[ \t#*>]*(?![\-\u2022] )(?-i:[A-Z])[^\n.!?]{1,60}:[ \t]*$|"
+    r"^[ \t#*>]*(?:requirements|responsibilities|key responsibilities|the role|about the role|about you|"
+    r"skills|key skills|experience|qualifications|essential|desirable|nice to have|tech stack|our stack|"
+    r"what you(?:'ll| will) do|what you(?:'ll| will) need|what we(?:'re| are) looking for|the candidate|duties|"
+    r"role overview|job description|about the team|who you are)[ \t]*:?[ \t]*$"
+)
+# Phrases that make a sentence boilerplate wherever it stands (matched as token prefixes in normalised text).
+BOILERPLATE_PHRASES = (
+    "equal opportunit", "equal employment opportunit", "regardless of age", "regardless of race", "regardless of gender",
+    "regardless of sex", "regardless of religion", "regardless of disability", "regardless of background",
+    "committed to diversity", "committed to equality", "committed to inclusion", "committed to creating an inclusive",
+    "diverse and inclusive", "reasonable adjustment", "protected characteristic", "acting as an employment agency",
+    "acting as an employment business", "annual leave", "days holiday", "days  holiday", "pension scheme",
+    "private medical", "private health", "health insurance", "cycle to work", "employee assistance",
+    "life assurance", "share options", "season ticket loan", "enhanced parental leave", "enhanced maternity",
+)
+# First words of boilerplate headings; a hit is a heading only when its whole line matches _BOILERPLATE_HEADING.
+HEADING_TRIGGERS = (
+    "benefit", "benefits", "perks", "rewards", "reward", "pay", "what", "why", "about", "the company", "our company",
+    "who we are", "our story", "our culture", "our values", "company overview", "equal", "diversity", "inclusion",
+    "commitment", "our commitment", "how to apply", "next steps", "our hiring process", "the application",
+    "the interview",
+)
+_BOILERPLATE = -2
+_HEADING_TRIGGER = -3
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+
+
+class SkillExtractor:
+    """Finds canonical skill mentions in text; build once per taxonomy and reuse."""
+
+    def __init__(self, taxonomy: Taxonomy, settings: ExtractorSettings = ExtractorSettings()):
+        self.taxonomy = taxonomy
+        self.settings = settings
+        self._rules: list[ContextRule] = []
+        self._automaton = self._built_automaton()
+
+    def _built_automaton(self) -> ahocorasick.Automaton:
+        """Return the automaton keyed by " surface " with values (key length, skill id or None for a mask, rule)."""
+        entries: dict[str, tuple[int, str | None, int]] = {}
+        if self.settings.mask_role_titles:
+            for title in role_title_phrases(self.taxonomy):
+                for variant in surface_variants(title, plural=True):
+                    entries.setdefault(variant, (len(variant) + 2, None, -1))
+        for skill in self.taxonomy.skills.values():
+            rule_index = -1
+            ambiguous: set[str] = set()
+            if skill.context is not None:
+                self._rules.append(skill.context)
+                rule_index = len(self._rules) - 1
+                ambiguous = set(skill.context.surfaces)
+            for surface in (skill.name, *skill.aliases):
+                key = surface_key(surface)
+                if not key:
+                    continue
+                is_ambiguous = key in ambiguous
+                for variant in surface_variants(surface, plural=not is_ambiguous and len(key) >= 4):
+                    entries.setdefault(variant, (len(variant) + 2, skill.skill_id, rule_index if is_ambiguous else -1))
+        automaton = ahocorasick.Automaton()
+        for key, value in entries.items():
+            automaton.add_word(f" {key} ", value)
+        if self.settings.skip_boilerplate:
+            for phrase in BOILERPLATE_PHRASES:
+                automaton.add_word(f" {phrase}", (len(phrase) + 1, None, _BOILERPLATE))
+            for phrase in HEADING_TRIGGERS:
+                if phrase not in entries:
+                    automaton.add_word(f" {phrase} ", (len(phrase) + 2, None, _HEADING_TRIGGER))
+        automaton.make_automaton()
+        return automaton
+
+    def extract(self, text: str | None) -> list[Mention]:
+        """Return the skill mentions in `text`, in order, excluding role titles, boilerplate and unsupported ambiguous names."""
+        if not text:
+            return []
+        return [Mention(sid, s, e, text[s:e]) for sid, s, e in self._spans(text)]
+
+    def skill_counts(self, text: str | None) -> Counter:
+        """Return mentions per skill id in `text`."""
+        if not text:
+            return Counter()
+        return Counter(sid for sid, _, _ in self._spans(text))
+
+    def _spans(self, text: str) -> list[tuple[str, int, int]]:
+        """Return (skill_id, start, end) of the accepted mentions in `text`, ordered by start."""
+        padded = match_text(text)
+        found = []
+        markers = []
+        for last, (length, skill_id, rule) in self._automaton.iter(padded):
+            # The key spans padded[last-length+1 : last+1] including its two spaces; padded index i is text index i-1.
+            if rule < -1:
+                markers.append((last - length + 1, rule))
+            else:
+                found.append((last - length + 1, last - 1, length, skill_id, rule))
+        if not found:
+            return []
+        chosen = longest_non_overlapping(found)
+        if markers:
+            excluded = boilerplate_ranges(text, markers)
+            if excluded:
+                chosen = [c for c in chosen if not any(a <= c[0] < b for a, b in excluded)]
+        plain = [c for c in chosen if c[3] is not None and c[4] < 0]
+        accepted = []
+        for start, end, _, skill_id, rule in chosen:
+            if skill_id is None:
+                continue
+            if rule >= 0 and not self._context_ok(self._rules[rule], text, padded, start, end, plain):
+                continue
+            accepted.append((skill_id, start, end))
+        return accepted
+
+    def _context_ok(self, rule: ContextRule, text: str, padded: str, start: int, end: int, plain: list) -> bool:
+        """Return whether an ambiguous mention at text[start:end] has the support its rule requires."""
+        if rule.case and text[start:end] not in rule.case:
+            return False
+        if rule.deny_prev:
+            before = padded[max(0, start - 30) : start + 1].split()
+            if before and before[-1] in rule.deny_prev:
+                return False
+        if rule.deny_next:
+            after = padded[end + 1 : end + 31].split()
+            if after and after[0] in rule.deny_next:
+                return False
+        if not rule.near and not rule.near_skills:
+            return True
+        if rule.near:
+            window = padded[max(0, start + 1 - rule.window) : end + 1 + rule.window]
+            if any(f" {term} " in window for term in rule.near):
+                return True
+        if rule.near_skills:
+            for other_start, other_end, *_ in plain:
+                if other_end >= start - rule.window and other_start <= end + rule.window:
+                    return True
+        return False
+
+    def posting_skills(self, facts: pd.DataFrame) -> pd.DataFrame:
+        """Return the `posting_skills` table (distinct skill per posting with its mention count) for posting facts."""
+        return posting_skills(facts, self)
+
+
+def posting_skills(facts: pd.DataFrame, extractor: SkillExtractor) -> pd.DataFrame:
+    """Return the `posting_skills` table for `facts` (posting_id, market, period, description_clean)."""
+    missing = [c for c in ("posting_id", "market", "period", "description_clean") if c not in facts.columns]
+    if missing:
+        raise ValueError(f"posting_skills: input lacks columns {missing}")
+    texts = facts["description_clean"].tolist()
+    rows, skill_ids, counts = skill_count_rows(extractor, texts)
+    if not rows:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c == "mentions" else "object") for c in POSTING_SKILLS_COLUMNS}
+        )
+    picked = facts.iloc[rows]
+    return pd.DataFrame(
+        {
+            "posting_id": picked["posting_id"].to_numpy(),
+            "market": picked["market"].to_numpy(),
+            "period": picked["period"].to_numpy(),
+            "skill_id": skill_ids,
+            "mentions": pd.array(counts, dtype="int64"),
+        }
+    )
+
+
+def skill_count_rows(extractor: SkillExtractor, texts: Sequence[str | None]) -> tuple[list[int], list[str], list[int]]:
+    """Return parallel lists (row index, skill id, mentions) for `texts`, using all cores for big batches."""
+    settings = extractor.settings
+    workers = settings.workers or os.cpu_count() or 1
+    if len(texts) < settings.parallel_min_rows or workers < 2:
+        return _count_rows(extractor, texts, 0)
+    chunks = [(texts[i : i + settings.chunk_rows], i) for i in range(0, len(texts), settings.chunk_rows)]
+    rows: list[int] = []
+    skill_ids: list[str] = []
+    counts: list[int] = []
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # platforms without fork: run in-process rather than pickling the automaton
+        return _count_rows(extractor, texts, 0)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_worker_extractor, initargs=(extractor,)) as pool:
+        for part_rows, part_ids, part_counts in pool.map(_worker_count_rows, chunks):
+            rows += part_rows
+            skill_ids += part_ids
+            counts += part_counts
+    return rows, skill_ids, counts
+
+
+_WORKER_EXTRACTOR: SkillExtractor | None = None
+
+
+def _set_worker_extractor(extractor: SkillExtractor) -> None:
+    """Keep the (fork-inherited) extractor for this worker process."""
+    global _WORKER_EXTRACTOR
+    _WORKER_EXTRACTOR = extractor
+
+
+def _worker_count_rows(chunk: tuple[Sequence[str | None], int]) -> tuple[list[int], list[str], list[int]]:
+    """Return the count rows of one chunk in a worker process."""
+    assert _WORKER_EXTRACTOR is not None
+    return _count_rows(_WORKER_EXTRACTOR, *chunk)
+
+
+def _count_rows(extractor: SkillExtractor, texts: Iterable[str | None], offset: int) -> tuple[list[int], list[str], list[int]]:
+    """Return (row index, skill id, mentions) lists for `texts`, row indexes starting at `offset`."""
+    rows: list[int] = []
+    skill_ids: list[str] = []
+    counts: list[int] = []
+    for index, text in enumerate(texts, start=offset):
+        if not isinstance(text, str) or not text:
+            continue
+        for skill_id, count in extractor.skill_counts(text).items():
+            rows.append(index)
+            skill_ids.append(skill_id)
+            counts.append(count)
+    return rows, skill_ids, counts
+
+
+def longest_non_overlapping(found: list[tuple]) -> list[tuple]:
+    """Return the candidates (start, end, length, ...) that survive longest-match-wins, ordered by start."""
+    if len(found) < 2:
+        return found
+    ordered = sorted(found, key=lambda c: (c[0], -c[2]))
+    chosen: list[tuple] = []
+    cluster = [ordered[0]]
+    cluster_end = ordered[0][1]
+    for candidate in ordered[1:]:
+        if candidate[0] < cluster_end:
+            cluster.append(candidate)
+            cluster_end = max(cluster_end, candidate[1])
+            continue
+        chosen.extend(_longest_first(cluster))
+        cluster, cluster_end = [candidate], candidate[1]
+    chosen.extend(_longest_first(cluster))
+    return chosen
+
+
+def _longest_first(cluster: list[tuple]) -> list[tuple]:
+    """Return the non-overlapping members of one cluster of overlapping candidates, longest first, by start."""
+    if len(cluster) == 1:
+        return cluster
+    kept: list[tuple] = []
+    for candidate in sorted(cluster, key=lambda c: (-c[2], c[0])):
+        if all(candidate[1] <= k[0] or candidate[0] >= k[1] for k in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda c: c[0])
+
+
+def boilerplate_ranges(text: str, markers: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return [start, end) ranges of `text` that are boilerplate, from automaton markers (text offset, kind).
+
+    A heading marker whose whole line is a boilerplate heading excludes everything up to the next heading; a
+    boilerplate-phrase marker excludes its sentence.
+    """
+    ranges: list[tuple[int, int]] = []
+    for start, kind in markers:
+        if ranges and ranges[-1][0] <= start < ranges[-1][1]:
+            continue
+        if kind == _HEADING_TRIGGER:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+            if not _BOILERPLATE_HEADING.fullmatch(text, line_start, line_end):
+                continue
+            following = _HEADING.search(text, line_end)
+            while following is not None and _BOILERPLATE_HEADING.fullmatch(following.group(0).strip("\n")):
+                following = _HEADING.search(text, following.end())
+            ranges.append((line_start, following.start() if following else len(text)))
+        else:
+            left = max(text.rfind(ch, max(0, start - 400), start) for ch in ".!?\n") + 1
+            right = _SENTENCE_BREAK.search(text, start)
+            ranges.append((left, right.end() if right else len(text)))
+    return ranges
+
+
+def boilerplate_ranges_of(extractor: SkillExtractor, text: str) -> list[tuple[int, int]]:
+    """Return the boilerplate ranges the extractor would skip in `text` (for inspection and tests)."""
+    markers = [(last - length + 1, rule) for last, (length, _, rule) in extractor._automaton.iter(match_text(text)) if rule < -1]
+    return boilerplate_ranges(text, markers)
+
+
+def role_title_phrases(taxonomy: Taxonomy) -> list[str]:
+    """Return the role-title phrases to mask: role names and titles without their "- NLP" / "(CV)" qualifiers."""
+    phrases = []
+    for role in taxonomy.roles.values():
+        for title in (role.name, *role.titles):
+            # Only the title itself: "Machine Learning Engineer (Computer Vision)" masks no "Computer Vision".
+            part = re.split(r"\s+[-\u2013|]\s+|\s*[(,]", title)[0].strip()
+            if len(part.split()) >= 2:
+                phrases.append(part)
+    return list(dict.fromkeys(phrases))
+
+
+_SPELLING = (("isation", "ization"), ("ization", "isation"), ("elling", "eling"), ("eling", "elling"),
+             ("yse", "yze"), ("yze", "yse"), ("ise ", "ize "), ("ize ", "ise "))
+
+
+def surface_variants(surface: str, plural: bool) -> list[str]:
+    """Return the normalised keys a surface is found by: itself, UK/US spellings and (optionally) plurals."""
+    key = surface_key(surface)
+    if not key:
+        return []
+    variants = [key, key.replace(".", "")] if "." in key[1:] else [key]
+    for a, b in _SPELLING:
+        if a in key + " ":
+            variants.append((key + " ").replace(a, b).strip())
+    if plural:
+        for variant in list(variants):
+            last = variant.rsplit(" ", 1)[-1]
+            if last.isalpha() and len(last) >= 3 and not last.endswith("s"):
+                variants.append(variant[:-1] + "ies" if last.endswith("y") and last[-2] not in "aeiou" else variant + "s")
+    return list(dict.fromkeys(v for v in variants if v))
