@@ -39,6 +39,8 @@ def _quiet_prefect() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    # The temporary local API a plain flow call starts needs more than the default 20 s on a busy 2-core machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _show_progress() -> None:
@@ -58,12 +60,27 @@ USER_ERRORS: tuple[type[BaseException], ...] = (SettingsError, FileNotFoundError
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    """Return the exception types that mean the user must fix an input, not that the code is broken."""
+    """Return the exception types that mean an input, a setting or a data check needs fixing: shown as one
+    line, never as a traceback."""
+    from extract.accounting import AccountingError
+    from extract.adapters.base import SourceReadError
+    from extract.adzuna_client import AdzunaError
     from extract.sources import SourceConfigError
     from flows.tasks import QualityGateFailed
+    from metrics.runner import MetricsError
+    from metrics.settings import MetricSettingsError
+    from normalise.taxonomy import TaxonomyError
+    from reports.document import DocumentError
+    from reports.overrides import OverridesError
+    from reports.publish import PublishError
     from spotlight.contract import ContractViolation
+    from spotlight.quality import QualityFailure
 
-    return USER_ERRORS + (SourceConfigError, QualityGateFailed, ContractViolation)
+    return USER_ERRORS + (
+        SourceConfigError, SourceReadError, AccountingError, AdzunaError, QualityGateFailed, QualityFailure,
+        ContractViolation, TaxonomyError, MetricsError, MetricSettingsError, DocumentError, OverridesError,
+        PublishError,
+    )
 
 
 @app.command()
