@@ -1,0 +1,75 @@
+"""Contract type: permanent / contract / temporary / unknown from structured fields, then text cues, then pay.
+
+Rules (folded into docs/methodology.md), first that applies wins:
+
+1. Structured field (`postings.contract_raw`: Adzuna `contract_type`/`contract_time`, Reed, JobSpy `job_type`):
+   "permanent"/"perm" → permanent; "contract"/"contractor"/"freelance" → contract; "temporary"/"temp"/
+   "fixed term"/"internship"/"seasonal" → temporary. "full_time"/"part_time" alone say nothing about the type.
+2. Text cues in title and ad, strongest first: "Outside IR35"/"Inside IR35"/"IR35", "day rate", "daily rate",
+   "per day" → contract; "fixed term"/"fixed-term"/"FTC"/"maternity cover"/"temporary"/"temp" → temporary;
+   "N-month contract", "initial contract", "contract role", "contractor", "freelance" → contract;
+   "permanent"/"perm" → permanent.
+3. Pay stated per day or per hour → contract.
+4. Otherwise unknown.
+"""
+from __future__ import annotations
+
+import re
+
+from extract.salary import Pay
+
+_FIELD_WORDS = (
+    ("permanent", "permanent"), ("perm", "permanent"), ("contractor", "contract"), ("contract", "contract"),
+    ("freelance", "contract"), ("temporary", "temporary"), ("temp", "temporary"), ("fixed term", "temporary"),
+    ("fixed_term", "temporary"), ("fixedterm", "temporary"), ("internship", "temporary"), ("seasonal", "temporary"),
+)
+_FIELD_SPLIT = re.compile(r"[^a-z_]+")
+_CONTRACT_STRONG = re.compile(r"\bir35\b|\bday[\s-]?rate|\bdaily rate|\bper day\b|\bp/d\b|£\d{3}\s?pd\b", re.I)
+_TEMPORARY = re.compile(
+    r"\bfixed[\s-]term\b|\bftc\b|\bmaternity (?:cover|leave cover)|\bparental leave cover|\btemporary\b|\btemp\b|"
+    r"\btemp[\s-]to[\s-]perm\b|\binterim\b(?! manager)",
+    re.I,
+)
+_CONTRACT = re.compile(
+    r"\b\d{1,2}[\s-]?(?:month|mth|week)s?(?: initial| rolling)? contract\b|\binitial contract\b|"
+    r"\bcontract (?:role|position|opportunity|assignment|length|duration|basis)\b|\bcontractors?\b|\bfreelance\b|"
+    r"\brolling contract\b|\bon a contract\b|\bcontract\s*[-–|:]|\(contract\)|\bumbrella\b",
+    re.I,
+)
+_STRONG_GATE = ("ir35", "rate", "per day", "p/d", "pd")
+_TEMPORARY_GATE = ("fixed", "ftc", "maternity", "parental", "temp", "interim")
+_CONTRACT_GATE = ("contract", "freelance", "umbrella")
+_PERMANENT = re.compile(r"\bpermanent\b|\bperm\b", re.I)
+
+
+def contract_type(contract_raw: str | None, text: str, pay: Pay | None) -> str:
+    """Return permanent / contract / temporary / unknown from the source field, the ad text and the pay period."""
+    from_field = contract_type_from_field(contract_raw)
+    if from_field != "unknown":
+        return from_field
+    if text:
+        # cheap substring checks gate each regex: most ads hold none of the cue words
+        lowered = text.lower()
+        if any(cue in lowered for cue in _STRONG_GATE) and _CONTRACT_STRONG.search(text):
+            return "contract"
+        if any(cue in lowered for cue in _TEMPORARY_GATE) and _TEMPORARY.search(text):
+            return "temporary"
+        if any(cue in lowered for cue in _CONTRACT_GATE) and _CONTRACT.search(text):
+            return "contract"
+        if "perm" in lowered and _PERMANENT.search(text):
+            return "permanent"
+    if pay is not None and pay.period in ("day", "hour"):
+        return "contract"
+    return "unknown"
+
+
+def contract_type_from_field(contract_raw: str | None) -> str:
+    """Return the contract type a structured source field states, or unknown ("full_time" alone says nothing)."""
+    if not contract_raw or not isinstance(contract_raw, str):
+        return "unknown"
+    lowered = contract_raw.lower().replace("-", " ")
+    words = set(_FIELD_SPLIT.split(lowered))
+    for word, kind in _FIELD_WORDS:
+        if (" " in word and word in lowered) or word in words:
+            return kind
+    return "unknown"

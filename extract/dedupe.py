@@ -1,0 +1,271 @@
+"""De-duplication of postings: exact duplicates and near duplicates (re-posts, the same job on several boards).
+
+Rules (folded into docs/methodology.md):
+
+- **Keys.** Title, company, location and description are normalised: HTML stripped, lower-cased, every run of
+  non-alphanumeric characters becomes one space; company names also lose legal suffixes and filler words
+  ("Ltd", "Limited", "plc", "LLP", "Inc", "UK", "Group", "The").
+- **Exact duplicates**: identical normalised title, company, location and description (`method = exact`,
+  `similarity = 1.0`).
+- **Near duplicates**: same normalised company (postings without a company are only checked for exact duplicates),
+  posted within 7 days of each other, title similarity ≥ 0.85 (rapidfuzz token-set ratio of the normalised
+  titles) and estimated Jaccard similarity of the descriptions ≥ 0.5 (`method = near`, `similarity` = the
+  Jaccard estimate). Description shingles are the 16 characters starting at each word of the normalised text
+  (roughly two to three words, first 4,000 characters; an edited re-post scores about 0.7, another job of the
+  same company with the same template about 0.3); the Jaccard estimate is a one-permutation MinHash with
+  64 bins, and candidate pairs come from LSH over 16 bands of 4 bins, keyed by company, so postings of different
+  companies are never compared (this keeps 1M postings tractable).
+- **Clusters and canonical record.** Duplicate links form clusters (connected components); the canonical posting
+  of a cluster is the earliest posted, ties broken by the smallest `posting_id`, so the result is deterministic.
+  Every other member links to it; the method is `exact` when its record is identical to the canonical one,
+  otherwise `near`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from extract.text import clean_text, clean_title
+
+NEAR_WINDOW_DAYS = 7
+TITLE_SIMILARITY_MIN = 85.0
+JACCARD_MIN = 0.5
+SHINGLE_BYTES = 16
+MAX_TEXT_CHARS = 4_000
+BINS = 64
+BANDS = 16
+ROWS_PER_BAND = BINS // BANDS
+NEIGHBOURS = 8
+"""Within one LSH bucket (sorted by date) each posting is paired with at most this many following postings."""
+
+DUPLICATE_COLUMNS = ["posting_id", "duplicate_of", "method", "similarity"]
+
+_KEY_TABLE = bytes(c if chr(c).isalnum() else 32 for c in range(256))
+_COMPANY_FILLER = frozenset(
+    "ltd limited plc llp inc incorporated uk the group co company corp corporation gmbh llc holdings".split()
+)
+_BIN_SHIFT = np.uint64(64 - 6)  # top 6 bits choose one of 64 bins; the next 32 bits are the value
+_VALUE_SHIFT = np.uint64(64 - 6 - 32)
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+
+def normalised_key(text: object) -> str:
+    """Return lower-case ASCII letters and digits in words separated by single spaces (empty for missing text)."""
+    if not isinstance(text, str) or not text:
+        return ""
+    # bytes.translate is far faster than a regex; accents are folded away ("café" → "caf"), fine for a key
+    ascii_bytes = text.lower().encode("ascii", "ignore").translate(_KEY_TABLE)
+    return " ".join(ascii_bytes.decode("ascii").split())
+
+
+def company_key(company: object) -> str:
+    """Return the normalised company name without legal suffixes and filler words."""
+    words = normalised_key(company).split()
+    kept = [w for w in words if w not in _COMPANY_FILLER]
+    return " ".join(kept or words)
+
+
+def find_duplicates(postings: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per duplicate posting: posting_id, duplicate_of (its canonical posting), method, similarity."""
+    features, signatures = duplicate_features(postings)
+    return duplicates_from_features(features, signatures)
+
+
+def empty_duplicates() -> pd.DataFrame:
+    """Return an empty duplicate-links frame."""
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64" if c == "similarity" else object) for c in DUPLICATE_COLUMNS}
+    )
+
+
+def duplicate_features(postings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return what de-duplication compares: per posting its keys and exact hash, and description signatures.
+
+    Uses `title_clean`/`description_clean` when present. Runs on chunks (in worker processes) before
+    `duplicates_from_features` links the whole set.
+    """
+    index = postings.index
+    titles = postings["title_clean"] if "title_clean" in postings else postings["title"].map(clean_title)
+    descriptions = (
+        postings["description_clean"] if "description_clean" in postings else postings["description"].map(clean_text)
+    )
+    location = postings["location_raw"] if "location_raw" in postings else pd.Series(None, index=index, dtype=object)
+    company = postings["company"] if "company" in postings else pd.Series(None, index=index, dtype=object)
+    description_keys = [normalised_key(d) for d in descriptions]
+    keys = pd.DataFrame(
+        {
+            "title_key": [normalised_key(t) for t in titles],
+            "company_key": [company_key(c) for c in company],
+            "location_key": [normalised_key(x) for x in location],
+            "description_key": description_keys,
+        }
+    )
+    features = pd.DataFrame(
+        {
+            "posting_id": postings["posting_id"].astype(str).to_numpy(),
+            "posted_at": pd.to_datetime(postings["posted_at"]).to_numpy().astype("datetime64[D]"),
+            "title_key": keys["title_key"].to_numpy(),
+            "company_key": keys["company_key"].to_numpy(),
+            "exact_hash": pd.util.hash_pandas_object(keys, index=False).to_numpy(),
+        }
+    )
+    return features, description_signatures(description_keys)
+
+
+def duplicates_from_features(features: pd.DataFrame, signatures: np.ndarray) -> pd.DataFrame:
+    """Return the duplicate links of postings from their `duplicate_features` (all chunks concatenated)."""
+    n = len(features)
+    if n == 0:
+        return empty_duplicates()
+    features = features.reset_index(drop=True)
+    order = features.sort_values(["posted_at", "posting_id"], kind="stable").index.to_numpy()
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    exact_hash = features["exact_hash"].to_numpy()
+
+    # exact duplicates: link each row to the earliest row with the same hash
+    first_rank = pd.Series(rank).groupby(exact_hash).transform("min").to_numpy()
+    exact_root = order[first_rank]
+    is_exact_root = exact_root == np.arange(n)
+
+    # near duplicates among exact roots, within company blocks of two or more postings
+    companies = features["company_key"].to_numpy()
+    roots = np.flatnonzero(is_exact_root & (companies != ""))
+    if len(roots):
+        codes = pd.factorize(companies[roots])[0]
+        roots = roots[np.bincount(codes)[codes] >= 2]
+    left, right, similarity = _near_pairs(features, signatures, roots)
+
+    # clusters: exact links plus verified near links
+    src = np.concatenate([np.flatnonzero(~is_exact_root), left])
+    dst = np.concatenate([exact_root[~is_exact_root], right])
+    graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    canonical = order[pd.Series(rank).groupby(component).transform("min").to_numpy()]
+
+    duplicate_rows = np.flatnonzero(canonical != np.arange(n))
+    if not len(duplicate_rows):
+        return empty_duplicates()
+    pair_similarity: dict[tuple[int, int], float] = {}
+    for a, b, sim in zip(left.tolist(), right.tolist(), similarity.tolist()):
+        pair_similarity[(a, b)] = pair_similarity[(b, a)] = sim
+    exact_same = exact_hash[duplicate_rows] == exact_hash[canonical[duplicate_rows]]
+    similarities = [
+        1.0 if same else pair_similarity.get((int(exact_root[row]), int(canonical[row])), np.nan)
+        for row, same in zip(duplicate_rows.tolist(), exact_same.tolist())
+    ]
+    missing = np.isnan(similarities)
+    if missing.any():
+        # linked through a chain of near duplicates: report the direct estimate against the canonical posting
+        rows = duplicate_rows[missing]
+        direct = jaccard_estimates(signatures, exact_root[rows], canonical[rows])
+        similarities = np.asarray(similarities, dtype="float64")
+        similarities[missing] = direct
+    ids = features["posting_id"].to_numpy()
+    result = pd.DataFrame(
+        {
+            "posting_id": ids[duplicate_rows],
+            "duplicate_of": ids[canonical[duplicate_rows]],
+            "method": np.where(exact_same, "exact", "near"),
+            "similarity": np.asarray(similarities, dtype="float64"),
+        }
+    )
+    return result.sort_values("posting_id", kind="stable").reset_index(drop=True)
+
+
+def _near_pairs(
+    features: pd.DataFrame, signatures: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return verified near-duplicate pairs (left rows, right rows, Jaccard estimates) among `rows`."""
+    empty = (np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([], dtype=np.float64))
+    if len(rows) < 2:
+        return empty
+    block_signatures = signatures[rows]
+    company = pd.factorize(features["company_key"].to_numpy()[rows])[0].astype(np.uint64)
+    days = features["posted_at"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
+
+    candidate_left, candidate_right = [], []
+    for band in range(BANDS):
+        bucket = _mix(company * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(band))
+        for column in range(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND):
+            bucket = _mix(bucket ^ block_signatures[:, column].astype(np.uint64))
+        order = np.lexsort((days, bucket))
+        sorted_bucket, sorted_days = bucket[order], days[order]
+        for step in range(1, min(NEIGHBOURS, len(order) - 1) + 1):
+            same = (sorted_bucket[step:] == sorted_bucket[:-step]) & (
+                sorted_days[step:] - sorted_days[:-step] <= NEAR_WINDOW_DAYS
+            )
+            if same.any():
+                candidate_left.append(order[:-step][same])
+                candidate_right.append(order[step:][same])
+    if not candidate_left:
+        return empty
+    pairs = np.column_stack([np.concatenate(candidate_left), np.concatenate(candidate_right)])
+    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
+    jaccard = jaccard_estimates(block_signatures, pairs[:, 0], pairs[:, 1])
+    keep = jaccard >= JACCARD_MIN
+    pairs, jaccard = pairs[keep], jaccard[keep]
+    titles = features["title_key"].to_numpy()[rows]
+    title_ok = np.fromiter(
+        (fuzz.token_set_ratio(titles[a], titles[b]) >= TITLE_SIMILARITY_MIN for a, b in pairs.tolist()),
+        dtype=bool,
+        count=len(pairs),
+    )
+    pairs, jaccard = pairs[title_ok], jaccard[title_ok]
+    return rows[pairs[:, 0]], rows[pairs[:, 1]], jaccard
+
+
+def description_signatures(texts: np.ndarray | list[str]) -> np.ndarray:
+    """Return one-permutation MinHash signatures (n × 64, uint32) of normalised description texts."""
+    n = len(texts)
+    signatures = np.full(n * BINS, _EMPTY, dtype=np.uint32)
+    if n == 0:
+        return signatures.reshape(0, BINS)
+    pad = b"\x00" * SHINGLE_BYTES
+    encoded = [(t[:MAX_TEXT_CHARS] if isinstance(t, str) else "").encode("utf-8") for t in texts]
+    lengths = np.fromiter((len(e) + SHINGLE_BYTES for e in encoded), dtype=np.int64, count=n)
+    buffer = pad.join(encoded) + pad
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    # a shingle starts at each word: a letter or digit after a space, or at the start of a text
+    word_start = np.zeros(len(data), dtype=bool)
+    word_start[1:] = (data[1:] > 32) & ((data[:-1] == 32) | (data[:-1] == 0))
+    word_start[starts[lengths > SHINGLE_BYTES]] = True
+    positions = np.flatnonzero(word_start & (np.arange(len(data)) <= len(data) - SHINGLE_BYTES))
+    positions = positions[data[positions] != 0]
+    if not len(positions):
+        return signatures.reshape(n, BINS)
+    words = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=buffer, offset=0, strides=(1,))
+    first = words[positions]
+    second = words[positions + 8]
+    with np.errstate(over="ignore"):
+        shingle = _mix(first * np.uint64(0x9E3779B97F4A7C15) ^ _mix(second))
+    doc = np.searchsorted(starts, positions, side="right") - 1
+    cell = doc * BINS + (shingle >> _BIN_SHIFT).astype(np.int64)
+    value = ((shingle >> _VALUE_SHIFT) & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # never equal to _EMPTY
+    np.minimum.at(signatures, cell, value)
+    return signatures.reshape(n, BINS)
+
+
+def jaccard_estimates(signatures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Return the one-permutation MinHash Jaccard estimate for each pair of signature rows."""
+    a, b = signatures[left], signatures[right]
+    both_empty = (a == _EMPTY) & (b == _EMPTY)
+    equal = (a == b) & ~both_empty
+    used = (~both_empty).sum(axis=1)
+    return np.where(used > 0, equal.sum(axis=1) / np.maximum(used, 1), 0.0)
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """Return a splitmix64-style scramble of uint64 values (deterministic across runs and processes)."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64, copy=True)
+        z ^= z >> np.uint64(30)
+        z *= np.uint64(0xBF58476D1CE4E5B9)
+        z ^= z >> np.uint64(27)
+        z *= np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return z

@@ -1,0 +1,238 @@
+"""Posting facts: the parsed pay, place, contract type and duplicate link of every landed posting.
+
+Rules (folded into docs/methodology.md; pay follows docs/architecture.md "Pay conventions"):
+
+- Text: `title_clean` and `description_clean` are `extract.text.clean_text` of the landed fields.
+- Pay source, first that gives a figure: the structured fields (`salary_min_raw`/`salary_max_raw`, with
+  `salary_currency_raw`/`salary_period_raw`) unless `salary_is_predicted`; then `salary_raw`; then the
+  description; then the title. Predicted structured pay is never used: it is flagged `predicted` and, when the
+  text states no pay, `pay_kind` is `none`. For a contract posting whose structured pay is annual (Adzuna
+  annualises day rates) a day or hour rate stated in the text wins.
+- `pay_kind`: no pay → `none`; implausible (see `extract.salary`) or not in GBP → `rejected` with the reason;
+  contract type `contract` → `day_rate` (day ×1, hour ×8; a contract figure stated per week, month or year
+  becomes a day rate by week ÷5, month ×12 ÷225 and year ÷225, and must pass the day bounds);
+  otherwise → `salary`, annualised (year ×1, month ×12, week ×52, day ×225, hour ×1,950).
+  `pay_mid = (pay_min + pay_max) / 2`.
+- Place: `extract.location.parse_location(location_raw)`; when the location does not state the work mode, explicit
+  phrases in the ad ("fully remote", "hybrid working", …) decide it.
+- Contract type: `extract.contract_type.contract_type(contract_raw, title + ad, pay)`.
+- Duplicates: `extract.dedupe` over the whole frame.
+- Speed: frames above `PARALLEL_MIN_ROWS` are parsed in chunks by a process pool of `WORKERS` processes; parsers
+  cache repeated short strings (locations, salary fields).
+"""
+from __future__ import annotations
+
+import logging
+import math
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from extract.contract_type import contract_type
+from extract.contracts import POSTING_FACTS
+from extract.dedupe import duplicate_features, duplicates_from_features
+from extract.location import parse_location, work_mode_from_text
+from extract.salary import BOUNDS, Pay, pay_from_fields, parse_salary
+from extract.text import clean_text, clean_title
+
+log = logging.getLogger(__name__)
+
+PARALLEL_MIN_ROWS = 50_000
+WORKERS = 2
+CHUNK_ROWS = 25_000
+DAYS_PER_YEAR = 225.0
+DAYS_PER_WEEK = 5.0
+
+_OPTIONAL_COLUMNS = (
+    "company", "location_raw", "salary_raw", "salary_min_raw", "salary_max_raw", "salary_currency_raw",
+    "salary_period_raw", "salary_is_predicted", "contract_raw",
+)
+_STRING_COLUMNS = (
+    "posting_id", "market", "period", "title_clean", "description_clean", "contract_type", "pay_kind",
+    "pay_period_stated", "pay_currency", "pay_flags", "pay_reject_reason", "region", "work_mode", "duplicate_of",
+    "duplicate_method",
+)
+_REQUIRED_COLUMNS = ("posting_id", "market", "period", "title", "description", "posted_at")
+
+
+@dataclass(frozen=True)
+class PayFacts:
+    """The pay columns of one posting."""
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    period: str | None = None
+    currency: str | None = None
+    flags: str | None = None
+    reject_reason: str | None = None
+
+    @property
+    def mid(self) -> float | None:
+        """Return the mid-point of the range, the figure pay statistics use."""
+        if self.low is None or self.high is None:
+            return None
+        return (self.low + self.high) / 2
+
+
+def posting_facts(
+    postings: pd.DataFrame,
+    workers: int = WORKERS,
+    parallel_min_rows: int = PARALLEL_MIN_ROWS,
+    chunk_rows: int = CHUNK_ROWS,
+) -> pd.DataFrame:
+    """Return the `posting_facts` table of landed postings (exactly the contract's columns)."""
+    missing = [c for c in _REQUIRED_COLUMNS if c not in postings.columns]
+    if missing:
+        raise ValueError(f"posting_facts: postings lack required column(s) {missing}")
+    if postings.empty:
+        return POSTING_FACTS.empty()
+    frame = postings.reset_index(drop=True)
+    if len(frame) >= parallel_min_rows and workers > 1:
+        chunks = [frame.iloc[i: i + chunk_rows] for i in range(0, len(frame), chunk_rows)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(parsed_chunk, chunks))
+    else:
+        parts = [parsed_chunk(frame)]
+    facts = pd.concat([p[0] for p in parts], ignore_index=True)
+    features = pd.concat([p[1] for p in parts], ignore_index=True)
+    signatures = np.concatenate([p[2] for p in parts])
+    duplicates = duplicates_from_features(features, signatures)
+    links = duplicates.set_index("posting_id")
+    facts["duplicate_of"] = facts["posting_id"].map(links["duplicate_of"]).astype(object)
+    facts["duplicate_method"] = facts["posting_id"].map(links["method"]).astype(object)
+    # one dtype per column whatever the chunking: pandas strings (missing = NaN), floats, booleans
+    facts = facts.astype({c: "str" for c in _STRING_COLUMNS})
+    log.info(
+        "posting_facts: %d postings, %d exact and %d near duplicates, %d with unknown region",
+        len(facts), int((duplicates["method"] == "exact").sum()), int((duplicates["method"] == "near").sum()),
+        int((facts["region"] == "unknown").sum()),
+    )
+    return facts[POSTING_FACTS.column_names]
+
+
+def parsed_chunk(postings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Return the parsed facts (without duplicate links), the de-duplication features and signatures of a chunk."""
+    columns = {c: postings[c].tolist() if c in postings else [None] * len(postings) for c in _OPTIONAL_COLUMNS}
+    titles = [clean_title(t) for t in postings["title"].tolist()]
+    descriptions = [clean_text(d) for d in postings["description"].tolist()]
+    rows = []
+    for i, (title, description) in enumerate(zip(titles, descriptions)):
+        rows.append(
+            _row_facts(
+                title,
+                description,
+                {c: columns[c][i] for c in _OPTIONAL_COLUMNS},
+            )
+        )
+    facts = pd.DataFrame(
+        rows,
+        columns=["contract_type", "pay_kind", "pay_min", "pay_max", "pay_mid", "pay_period_stated", "pay_currency",
+                 "pay_flags", "pay_reject_reason", "region", "is_london", "work_mode"],
+    )
+    facts.insert(0, "posting_id", postings["posting_id"].astype(str).to_numpy())
+    facts.insert(1, "market", postings["market"].to_numpy())
+    facts.insert(2, "period", postings["period"].to_numpy())
+    facts.insert(3, "title_clean", titles)
+    facts.insert(4, "description_clean", descriptions)
+    for column in ("pay_min", "pay_max", "pay_mid"):
+        facts[column] = facts[column].astype("float64")
+    facts["is_london"] = facts["is_london"].astype(bool)
+    with_clean = postings.assign(title_clean=titles, description_clean=descriptions)
+    features, signatures = duplicate_features(with_clean)
+    return facts, features, signatures
+
+
+def _row_facts(title: str, description: str, raw: dict[str, object]) -> tuple:
+    """Return the parsed columns of one posting (contract type, pay, place)."""
+    text = f"{title}\n{description}"
+    predicted = _truthy(raw["salary_is_predicted"])
+    pay = None if predicted else pay_from_fields(
+        raw["salary_min_raw"], raw["salary_max_raw"], _text(raw["salary_currency_raw"]), _text(raw["salary_period_raw"])
+    )
+    from_text = None
+    if pay is None:
+        from_text = _stated_pay(_text(raw["salary_raw"]), description, title)
+        pay = from_text
+    kind_of_contract = contract_type(_text(raw["contract_raw"]), text, pay)
+    if kind_of_contract == "contract" and pay is not None and pay.period not in ("day", "hour") and from_text is None:
+        stated = _stated_pay(_text(raw["salary_raw"]), description, title)
+        if stated is not None and stated.period in ("day", "hour"):
+            pay = stated
+    pay_facts = pay_facts_of(pay, kind_of_contract, predicted)
+    location = parse_location(_text(raw["location_raw"]))
+    work_mode = location.work_mode
+    if work_mode == "unknown":
+        work_mode = work_mode_from_text(text)
+    return (
+        kind_of_contract, pay_facts.kind, pay_facts.low, pay_facts.high, pay_facts.mid, pay_facts.period,
+        pay_facts.currency, pay_facts.flags, pay_facts.reject_reason, location.region, location.is_london, work_mode,
+    )
+
+
+def _stated_pay(salary_raw: str | None, description: str, title: str) -> Pay | None:
+    """Return the pay stated in the salary text, else the description, else the title."""
+    for text in (salary_raw, description, title):
+        if text:
+            pay = parse_salary(text)
+            if pay is not None:
+                return pay
+    return None
+
+
+def pay_facts_of(pay: Pay | None, kind_of_contract: str, predicted: bool = False) -> PayFacts:
+    """Return the pay columns of a posting from its Pay and contract type (see the module rules)."""
+    flags = pay.flags if pay is not None else ""
+    if predicted and "predicted" not in flags.split(","):
+        flags = ",".join(f for f in (flags, "predicted") if f)
+    flags_or_none = flags or None
+    if pay is None:
+        return PayFacts("none", flags=flags_or_none)
+    stated = {"period": pay.period, "currency": pay.currency, "flags": flags_or_none}
+    if pay.reject_reason:
+        return PayFacts("rejected", pay.min, pay.max, reject_reason=pay.reject_reason, **stated)
+    if pay.currency != "GBP":
+        return PayFacts("rejected", pay.min, pay.max, reject_reason=f"currency_not_gbp: {pay.currency}", **stated)
+    if kind_of_contract == "contract":
+        low, high = _day_rate(pay)
+        day_low, day_high = BOUNDS["day"]
+        if not (day_low <= low <= high <= day_high):
+            reason = f"day_rate_out_of_bounds: {low:.0f}-{high:.0f} per day from {pay.period} pay"
+            return PayFacts("rejected", pay.min, pay.max, reject_reason=reason, **stated)
+        return PayFacts("day_rate", low, high, **stated)
+    return PayFacts("salary", pay.annual_min, pay.annual_max, **stated)
+
+
+def _day_rate(pay: Pay) -> tuple[float, float]:
+    """Return a contract pay statement as a day rate (day ×1, hour ×8, week ÷5, month ×12 ÷225, year ÷225)."""
+    if pay.day_min is not None and pay.day_max is not None:
+        return pay.day_min, pay.day_max
+    if pay.period == "week":
+        return pay.min / DAYS_PER_WEEK, pay.max / DAYS_PER_WEEK
+    return (pay.annual_min or 0.0) / DAYS_PER_YEAR, (pay.annual_max or 0.0) / DAYS_PER_YEAR
+
+
+def _truthy(value: object) -> bool:
+    """Return True for a true-ish flag value (True, 1, "1", "true"); missing is False."""
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "y", "t")
+    try:
+        return bool(value) and not pd.isna(value)
+    except (TypeError, ValueError):
+        return bool(value)
+
+
+def _text(value: object) -> str | None:
+    """Return a cell as text, or None when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    text = str(value).strip()
+    return text or None

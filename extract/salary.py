@@ -1,0 +1,547 @@
+"""Pay parsing: find the pay statement in a salary field or a whole ad and return it as a `Pay`.
+
+Rules (folded into docs/methodology.md; they follow docs/architecture.md "Pay conventions"):
+
+- **What counts as pay.** A money amount (`£`, `€`, `$`, `GBP`/`EUR`/`USD`, "pounds"/"euros"), a `k` figure
+  ("65-75k"), or a bare number right after a pay word ("Salary: 45,000") or right before a period ("65000 per annum").
+  Ranges use `-`, `–`, `—`, "to", or "between … and …". `k` on the upper figure also scales the lower one
+  ("£35-45k" = 35,000-45,000), as does a thousands upper figure ("£60-70,000").
+- **What is ignored.** Amounts in millions/billions ("£50m revenue", "£2bn"), amounts next to funding, revenue,
+  turnover, budget, investment, valuation, allowance, relocation, training, pension, shares, vouchers or referral
+  words, percentages, `401k`, years, phone numbers and other bare numbers without pay context.
+  Amounts followed by "bonus" or "OTE" are used only when the ad states no other pay (then the `bonus`/`ote`
+  flag is set); "Competitive", "Negotiable" and "DOE" without an amount give no pay (`None`).
+- **Which statement.** The first amount with pay context (a pay word before it or a period after it) wins;
+  otherwise the first money amount.
+- **Single figures.** "up to £90k", "from £60k", "£70,000" give min = max = the figure with flags `up_to`/`from_`.
+- **Period.** Stated ("per annum", "pa", "pcm", "per week", "pd", "p/d", "a day", "day rate", "per hour", "ph", …,
+  or a cue just before such as "Day rate:"); otherwise inferred from the size of the figure: under 100 → hour,
+  100 to 1,499 → day, 1,500 to 9,999 → month, 10,000 and over → year (a day rate is assumed next to "IR35").
+- **Annualisation** (permanent and temporary pay): year ×1, month ×12, week ×52, day ×225, hour ×1,950
+  (37.5 h × 52). **Day rates** (contract pay): day ×1, hour ×8; contract pay never becomes a salary.
+- **Plausibility bounds** on the stated figure, per period: year 10,000-500,000; month 800-40,000;
+  week 150-10,000; day 50-3,000; hour 5-500. A range whose maximum is more than 5× its minimum, or whose
+  minimum is above its maximum, is implausible too. Implausible pay is returned with `reject_reason` set and
+  no annual/day figures (never guessed). Bounds apply to the stated number whatever the currency.
+- **Currency** defaults to GBP when none is stated.
+- **Predicted pay** (Adzuna `salary_is_predicted`, "estimated salary" in the text) is flagged `predicted` and is
+  never stated pay.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+PERIODS = ("year", "month", "week", "day", "hour")
+ANNUAL_FACTOR = {"year": 1.0, "month": 12.0, "week": 52.0, "day": 225.0, "hour": 1950.0}
+"""Annualisation of permanent/temporary pay: 225 working days, 37.5 hours × 52 weeks."""
+DAY_FACTOR = {"day": 1.0, "hour": 8.0}
+"""Contract pay stays a day rate; hourly contract pay is 8 hours a day."""
+BOUNDS = {
+    "year": (10_000.0, 500_000.0),
+    "month": (800.0, 40_000.0),
+    "week": (150.0, 10_000.0),
+    "day": (50.0, 3_000.0),
+    "hour": (5.0, 500.0),
+}
+"""Plausible stated pay per period (inclusive)."""
+MAX_RANGE_RATIO = 5.0
+
+
+@dataclass(frozen=True)
+class Pay:
+    """One pay statement: the stated figures, their period and currency, flags, and normalised figures."""
+
+    min: float
+    max: float
+    period: str
+    currency: str = "GBP"
+    up_to: bool = False
+    from_: bool = False
+    predicted: bool = False
+    bonus: bool = False
+    ote: bool = False
+    annual_min: float | None = None
+    annual_max: float | None = None
+    day_min: float | None = None
+    day_max: float | None = None
+    reject_reason: str | None = None
+
+    @property
+    def flags(self) -> str:
+        """Return the set flags as comma-separated text (up_to, from, predicted, bonus, ote)."""
+        names = (("up_to", self.up_to), ("from", self.from_), ("predicted", self.predicted),
+                 ("bonus", self.bonus), ("ote", self.ote))
+        return ",".join(name for name, on in names if on)
+
+
+# --- regular expressions --------------------------------------------------------------------------------------
+
+_CUR = r"£|€|\$|US\$|GBP|EUR|USD|pounds?(?:\s+sterling)?|euros?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"k|m(?![a-z])|mn\b|bn\b|\s?million\b|\s?billion\b"
+_AMOUNT = (
+    r"(?P<cur{i}>{cur})?\s?(?(cur{i})|(?<![\w.,:/]))(?P<n{i}>{num})(?![\d]|:\d|/\d)(?P<s{i}>{scale})?"
+    r"(?:\s?(?P<postcur{i}>GBP|EUR|USD)\b)?"
+)
+_RANGE = re.compile(
+    _AMOUNT.format(i=1, cur=_CUR, num=_NUM, scale=_SCALE)
+    + r"(?:\s?(?:pd|p/d|ph|p/h|pa|pcm|pw)(?=\s*(?:-|–|to)\s*[£€$\d]))?"
+    + r"(?:\s*(?P<sep>-|–|—|−|~|to|and|up\s+to)\s*"
+    + _AMOUNT.format(i=2, cur=_CUR, num=_NUM, scale=_SCALE)
+    + r"(?!\s*%))?",
+    re.I,
+)
+# A `k` glued to a following word ("£120Kpackage") is a scale only after a currency mark; checked in `_candidate`.
+
+_DIGIT_RUN = re.compile(r"[0-9]+", re.A)
+_CURRENCY_BEFORE = re.compile(r"(?:" + _CUR + r")\s?$", re.I)
+_PERIOD_AFTER = re.compile(
+    r"\s*(?:\(\s*)?"
+    r"(?:(?:gross|basic|base|fte|pro[\s-]?rata|ex\.?\s*vat|\+\s*vat|(?:inc|exc)\.?\s*(?:vat|bonus))\s*)?(?:"
+    r"(?P<year>per\s+annum|per\s+an+um|p\.\s?a\.?|pa\b|p/a\b|per\s+year|a\s+year|/\s*(?:year|yr|annum|pa)\b|annually|"
+    r"annual\b|yearly|per\s+yr)"
+    r"|(?P<month>per\s+(?:calendar\s+)?month|a\s+month|/\s*(?:month|mth|mo)\b|pcm\b|p\.c\.m\.?|monthly|pm\b|p/m\b|"
+    r"per\s+mth)"
+    r"|(?P<week>per\s+week|a\s+week|/\s*(?:week|wk)\b|pw\b|p\.w\.?|p/w\b|weekly|per\s+wk)"
+    r"|(?P<day>per\s+day|a\s+day|/\s*(?:day|d)\b|pd\b|p\.d\.?|p/d\b|daily|per\s+diem|day\s+rate|per\s+shift)"
+    r"|(?P<hour>per\s+hour|an\s+hour|/\s*(?:hour|hr|h)\b|ph\b|p\.h\.?|p/h\b|hourly|per\s+hr|phr\b))",
+    re.I,
+)
+_PUNCTUATION = str.maketrans({c: " " for c in ":;,()[]|/\\!?\"'*~–—-+=&"})
+_STRONG_PAY_WORDS = frozenset(
+    "salary salaries pay paying pays paid rate rates package remuneration compensation earn earning earnings wage "
+    "wages banding band scale ote".split()
+)
+_UP_TO_WORDS = frozenset("to upto max max. maximum exceeding".split())
+_UP_TO_PAIRS = frozenset({("up", "to"), ("more", "than"), ("capped", "at"), ("max", "of")})
+_FROM_WORDS = frozenset("from min min. minimum over upwards".split())
+_FROM_PAIRS = frozenset({("excess", "of"), ("starting", "at"), ("starts", "at"), ("least", "of"), ("at", "least"),
+                         ("upwards", "of")})
+_NOT_PAY_WORDS = frozenset(
+    "raised raising funding funded revenue revenues turnover valued valuation worth investment invested grant "
+    "portfolio aum assets p&l spend savings budget budgets hours hours. hrs pension allowance bonus bonuses relocation "
+    "capital profit profits loss losses holiday leave bills bill cost costs fees fee arr mrr "
+    "referral refer voucher vouchers".split()
+)
+_PERIOD_BEFORE_PHRASES = (
+    ("day rate", "day"), ("day-rate", "day"), ("dayrate", "day"), ("daily rate", "day"), ("rate per day", "day"),
+    ("per day", "day"), ("daily", "day"), ("hourly rate", "hour"), ("hourly", "hour"), ("per hour", "hour"),
+    ("rate per hour", "hour"), ("monthly salary", "month"), ("monthly pay", "month"), ("monthly rate", "month"),
+    ("per month", "month"), ("weekly pay", "week"), ("weekly rate", "week"), ("annual salary", "year"),
+    ("annual pay", "year"), ("annual package", "year"), ("per annum", "year"),
+)
+_PERIOD_STEMS = ("rate", "per ", "daily", "hourly", "annual", "monthly", "weekly")
+_PAY_STEMS = ("sal", "pay", "paid", "rate", "pack", "remun", "compens", "earn", "wage", "band", "scale", "ote")
+_NOT_PAY_AFTER = re.compile(
+    r"[\s(:–-]{0,3}(?:(?:[a-z-]+\s+){0,2}(?:budget|allowance|fund|funding|round|vouchers?|raise[ds]?)\b|"
+    r"(?:(?:annual|yearly|personal|individual|dedicated|learning|l&d|sign[\s-]?on|signing|joining|welcome|"
+    r"referral|car|travel|relocation|training|cash|one[\s-]?off|guaranteed|seed|monthly|home\s+office)\s+)*"
+    r"(?:budget|fund(?:ing|ed)?|raise[ds]?|revenue|turnover|investment|valuation|in\s+funding|of\s+funding|series|"
+    r"round|allowance|relocation|training|learning|pension|shares|equity|stock|options|vouchers?|gift|referral|"
+    r"sign[\s-]?on|signing|golden|welcome|joining|contribution|match|cashback|discount|credit|grant|prize|"
+    r"users|customers|members|downloads|records|employees|people|staff|followers|subscribers|transactions|"
+    r"requests|visitors|clients|candidates|per\s+person|per\s+head|of\s+(?:revenue|funding|investment|sales)|"
+    r"sales|profit|arr|mrr|portfolio|aum|assets|deal|project|programme|program|contract\s+value|worth\s+of|"
+    r"days|hours|years|yrs|months|weeks|%|percent|employer|plan\b|401))",
+    re.I,
+)
+_BONUS_AFTER = re.compile(r"\W{0,4}(?:(?:annual|yearly|performance|discretionary|target|potential)\s+)?bonus", re.I)
+_OTE_AFTER = re.compile(r"\W{0,4}(?:ote|o\.t\.e|on\s+target|(?:potential\s+)?(?:first\s+year\s+)?earnings)", re.I)
+_IR35_WORDS = ("ir35", "day rate", "daily rate", "per day", "umbrella", "contract")
+_CURRENCY_CODES = {"£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "€": "EUR", "eur": "EUR",
+                   "euro": "EUR", "euros": "EUR", "$": "USD", "us$": "USD", "usd": "USD"}
+_PERIOD_WORDS = {
+    "year": "year", "yearly": "year", "annual": "year", "annually": "year", "annum": "year", "per annum": "year",
+    "pa": "year", "y": "year", "yr": "year", "month": "month", "monthly": "month", "pcm": "month", "m": "month",
+    "week": "week", "weekly": "week", "pw": "week", "w": "week", "day": "day", "daily": "day", "d": "day",
+    "pd": "day", "per day": "day", "hour": "hour", "hourly": "hour", "h": "hour", "hr": "hour", "ph": "hour",
+    "per hour": "hour",
+}
+
+_HEAD = 48
+_TAIL = 40
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One money expression found in the text, before the choice of the pay statement."""
+
+    start: int
+    low: float
+    high: float
+    currency: str | None
+    period: str | None
+    tier: int
+    up_to: bool
+    from_: bool
+    bonus_tail: bool
+    ote_tail: bool
+
+
+def parse_salary(text: str | None) -> Pay | None:
+    """Return the pay stated in a salary field or ad text, or None when no pay is stated."""
+    if not text:
+        return None
+    if len(text) <= 200:
+        return _parse_short(text)
+    return _parse(text)
+
+
+@lru_cache(maxsize=200_000)
+def _parse_short(text: str) -> Pay | None:
+    """Return `parse_salary` of a short text (salary fields repeat a lot, so they are cached)."""
+    return _parse(text)
+
+
+def _parse(text: str) -> Pay | None:
+    """Return the pay statement of `text` (uncached)."""
+    if "&pound;" in text:
+        text = text.replace("&pound;", "£")
+    candidates = [c for c in _candidates(text) if c is not None]
+    if not candidates:
+        return None
+    chosen = min(candidates, key=lambda c: (c.tier, c.start))
+    window = text[max(0, chosen.start - 60): chosen.start + 160].lower()
+    period = chosen.period or _inferred_period(chosen.high, window)
+    before = text[max(0, chosen.start - 40): chosen.start].lower()
+    pay = Pay(
+        min=chosen.low,
+        max=chosen.high,
+        period=period,
+        currency=chosen.currency or "GBP",
+        up_to=chosen.up_to,
+        from_=chosen.from_,
+        predicted="estimate" in before or "predicted" in before,
+        bonus=chosen.bonus_tail or "bonus" in window,
+        ote=chosen.ote_tail or " ote" in window or "o.t.e" in window or "on target earning" in window,
+    )
+    return normalised_pay(pay)
+
+
+def _candidates(text: str):
+    """Yield a `_Candidate` (or None when it is not pay) for each money expression in `text`."""
+    for match in _money_matches(text):
+        if match.group("cur2") and not match.group("cur1") and not match.group("s1"):
+            # "Band 7 - £43,742 - £50,056": a bare number before a money amount is not its lower bound
+            restart = _RANGE.match(text, match.start("cur2"))
+            if restart:
+                yield _candidate(text, restart)
+            continue
+        yield _candidate(text, match)
+
+
+def _money_matches(text: str):
+    """Yield `_RANGE` matches in `text`, anchored at each run of digits (much faster than scanning every position)."""
+    consumed = 0
+    for position in _digit_run_starts(text):
+        if position < consumed:
+            continue
+        match = _RANGE.match(text, _currency_start(text, position))
+        if match is None or match.end() <= position:
+            continue
+        consumed = match.end()
+        yield match
+
+
+def _currency_start(text: str, position: int) -> int:
+    """Return where a currency mark or word right before the number at `position` starts (else `position`)."""
+    back = position
+    if back and text[back - 1] == " ":
+        back -= 1
+    if back and text[back - 1] in "£€$":
+        back -= 1
+        return back - 2 if text[max(0, back - 2): back] == "US" else back
+    if back and text[back - 1].isalpha():
+        found = _CURRENCY_BEFORE.search(text, max(0, back - 16), back)
+        if found:
+            return found.start()
+    return position
+
+
+def _digit_run_starts(text: str) -> list[int]:
+    """Return the start offsets of the runs of ASCII digits in `text`."""
+    if len(text) < 1_000:
+        return [m.start() for m in _DIGIT_RUN.finditer(text)]
+    # Python's regex engine scans character classes slowly; numpy finds digits in long ads ~10x faster
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    is_digit = (codes >= 48) & (codes <= 57)
+    starts = np.flatnonzero(is_digit[1:] & ~is_digit[:-1]) + 1
+    if is_digit[0]:
+        return [0, *starts.tolist()]
+    return starts.tolist()
+
+
+@dataclass(frozen=True)
+class _Head:
+    """What the words just before an amount say about it."""
+
+    strong_pay_word: bool
+    up_to: bool
+    from_: bool
+    between: bool
+    not_pay: bool
+    ote: bool
+    period: str | None
+
+
+def _head(text: str, start: int) -> _Head:
+    """Return the context of the words before offset `start` (the current sentence, at most 48 characters)."""
+    head = text[max(0, start - _HEAD): start].lower()
+    for stop in (". ", "\n", "; "):
+        cut = head.rfind(stop)
+        if cut >= 0:
+            head = head[cut + len(stop):]
+    words = head.translate(_PUNCTUATION).split()
+    last4 = words[-4:]
+    last2 = tuple(words[-2:])
+    strong_at = max((i for i, w in enumerate(last4) if w in _STRONG_PAY_WORDS), default=-1)
+    # a funding/budget/bonus word after the last pay word, within five words, makes the figure not pay
+    last5 = words[-5:]
+    strong_at += len(last5) - len(last4) if strong_at >= 0 else 0
+    not_pay_at = max((i for i, w in enumerate(last5) if w in _NOT_PAY_WORDS or w.startswith("series")), default=-1)
+    period = None
+    if any(stem in head for stem in _PERIOD_STEMS):
+        # text between the last figure and this one decides a period cue ("Day rate: £500", not "£5 ... daily")
+        after_figure = head[max(head.rfind(c) for c in "0123456789£€$") + 1:]
+        period = next((name for phrase, name in _PERIOD_BEFORE_PHRASES if phrase in after_figure[-30:]), None)
+    last = words[-1] if words else ""
+    return _Head(
+        strong_pay_word=strong_at >= 0 and strong_at > not_pay_at,
+        up_to=last in _UP_TO_WORDS or last2 in _UP_TO_PAIRS,
+        from_=last in _FROM_WORDS or last2 in _FROM_PAIRS or head.rstrip().endswith("+"),
+        between=last == "between",
+        not_pay=not_pay_at >= 0 and not_pay_at > strong_at,
+        ote=last in ("ote", "o.t.e", "o.t.e.") or last2 == ("target", "earnings"),
+        period=period,
+    )
+
+
+def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
+    """Return the candidate for one regex match, or None when the figure is not pay."""
+    start, end = m.start(), m.end()
+    n1, s1, s2, n2 = m.group("n1"), _scale(m.group("s1")), _scale(m.group("s2")), m.group("n2")
+    cur1 = m.group("cur1") or m.group("postcur1")
+    cur2 = m.group("cur2") or m.group("postcur2")
+    sep = (m.group("sep") or "").lower()
+    if n1 is not None and m.start("n1") > start and not m.group("cur1"):
+        start = m.start("n1")
+    # a number glued to letters before it ("J9032", "W1") is a code, not an amount
+    if not m.group("cur1") and start > 0 and (text[start - 1].isalnum() or text[start - 1] in "#/"):
+        return None
+    if n1 == "401" and (s1 == "k" or text[end: end + 1] in ("k", "K")):
+        return None
+    if s1 in ("m", "bn") or s2 in ("m", "bn"):
+        return None
+    if not (cur1 or cur2) and _glued_k(text, m):
+        return None
+    if not (cur1 or cur2 or s1 == "k" or s2 == "k"):
+        # a bare number: cheap checks first ("25 days", "Reference 0001234"), the full context only if needed
+        if _NOT_PAY_AFTER.match(text, m.end(), m.end() + _TAIL):
+            return None
+        if _PERIOD_AFTER.match(text, m.end(), m.end() + _TAIL) is None:
+            near = text[max(0, start - 30): start].lower()
+            if not any(stem in near for stem in _PAY_STEMS):
+                return None
+    head = _head(text, start)
+    low = _number(n1)
+    high = _number(n2) if n2 is not None else None
+    if high is not None and sep == "and" and not head.between:
+        high, s2, cur2, end = None, None, None, m.end("s1") if m.group("s1") else m.end("n1")
+    if high is not None and s2 is None and not cur2 and high < low / 10:
+        # "£50,000 - 10 days holiday": the second figure is not part of the pay
+        high, end = None, m.end("s1") if m.group("s1") else m.end("n1")
+    tail = text[end: end + _TAIL]
+    if high is not None:
+        if s2 == "k":
+            high *= 1000
+            if s1 is None and low < 1000:
+                low *= 1000
+        if s1 == "k":
+            low *= 1000
+        if s1 is None and low < 1000 <= high and low * 1000 <= high:
+            low *= 1000
+    else:
+        high = low = low * 1000 if s1 == "k" else low
+
+    currency = _currency(cur1 or cur2)
+    has_money = currency is not None or s1 == "k" or s2 == "k"
+    period = _period_after(tail) or (head.period if has_money else None)
+    if not has_money:
+        # a bare number is pay only with a period after it, or after a pay word and big enough to be pay
+        if period is None and not (head.strong_pay_word and low >= 100):
+            return None
+        if n1 and "," not in n1 and "." not in n1 and len(n1) == 4 and 1900 <= low <= 2100 and period is None:
+            return None
+    if head.not_pay or _NOT_PAY_AFTER.match(tail):
+        return None
+    if low == 0 and high == 0:
+        return None
+    bonus_tail = bool(_BONUS_AFTER.match(tail))
+    ote_tail = bool(_OTE_AFTER.match(tail)) or head.ote
+    if bonus_tail or ote_tail:
+        tier = 2
+    elif period is not None or head.strong_pay_word:
+        tier = 0
+    else:
+        tier = 1
+    single = n2 is None
+    return _Candidate(
+        start=start,
+        low=low,
+        high=high,
+        currency=currency,
+        period=period,
+        tier=tier,
+        up_to=single and head.up_to,
+        from_=single and head.from_,
+        bonus_tail=bonus_tail,
+        ote_tail=ote_tail,
+    )
+
+
+def _glued_k(text: str, m: re.Match[str]) -> bool:
+    """Return True when a `k` suffix is glued to a following word ("5km"), so it is not a thousands mark."""
+    for group in ("s1", "s2"):
+        raw = m.group(group)
+        if raw and raw.lower() == "k":
+            after = m.end(group)
+            if after < len(text) and text[after].isalpha():
+                return True
+    return False
+
+
+def _scale(raw: str | None) -> str | None:
+    """Return the scale suffix as "k", "m", "bn", or None."""
+    if not raw:
+        return None
+    word = raw.strip().lower()
+    if word == "k":
+        return "k"
+    if word in ("m", "mn", "million"):
+        return "m"
+    if word in ("bn", "billion"):
+        return "bn"
+    return None
+
+
+def _number(raw: str) -> float:
+    """Return the value of a number written with optional thousands commas."""
+    return float(raw.replace(",", ""))
+
+
+def _currency(raw: str | None) -> str | None:
+    """Return the ISO code of a currency mark or word, or None."""
+    if not raw:
+        return None
+    word = raw.strip().lower()
+    if word.startswith("pound"):
+        return "GBP"
+    return _CURRENCY_CODES.get(word, "GBP")
+
+
+def _period_after(tail: str) -> str | None:
+    """Return the period stated right after an amount, or None."""
+    m = _PERIOD_AFTER.match(tail)
+    if not m:
+        return None
+    return next(name for name in PERIODS if m.group(name))
+
+
+def _inferred_period(high: float, window: str) -> str:
+    """Return the period of an amount stated without one, from its size (and IR35/day-rate cues)."""
+    if high < 100:
+        return "hour"
+    if high < 1_500:
+        return "day"
+    if high < 10_000:
+        return "day" if high <= 3_000 and any(cue in window for cue in _IR35_WORDS) else "month"
+    return "year"
+
+
+def period_from_text(raw: str | None) -> str | None:
+    """Return the period of a structured pay field's period text ("yearly", "daily", "per hour"), or None."""
+    if not raw:
+        return None
+    word = str(raw).strip().lower().replace("_", " ")
+    if word in _PERIOD_WORDS:
+        return _PERIOD_WORDS[word]
+    for key in ("year", "annum", "annual", "month", "week", "day", "daily", "hour"):
+        if key in word:
+            return _PERIOD_WORDS.get(key, key)
+    return None
+
+
+def normalised_pay(pay: Pay) -> Pay:
+    """Return `pay` with its annual and day figures filled in, or with `reject_reason` set when implausible."""
+    reason = _implausibility(pay)
+    if reason:
+        return replace(pay, annual_min=None, annual_max=None, day_min=None, day_max=None, reject_reason=reason)
+    factor = ANNUAL_FACTOR[pay.period]
+    day = DAY_FACTOR.get(pay.period)
+    return replace(
+        pay,
+        annual_min=pay.min * factor,
+        annual_max=pay.max * factor,
+        day_min=pay.min * day if day else None,
+        day_max=pay.max * day if day else None,
+        reject_reason=None,
+    )
+
+
+def _implausibility(pay: Pay) -> str | None:
+    """Return why `pay` is implausible under the documented bounds, or None."""
+    if pay.period not in BOUNDS:
+        return f"unknown_period: {pay.period}"
+    if any(math.isnan(v) or math.isinf(v) for v in (pay.min, pay.max)):
+        return "not_a_number"
+    if pay.min > pay.max:
+        return f"min_above_max: {pay.min:g} > {pay.max:g}"
+    low, high = BOUNDS[pay.period]
+    if pay.min < low:
+        return f"below_{pay.period}_bound: {pay.min:g} < {low:g}"
+    if pay.max > high:
+        return f"above_{pay.period}_bound: {pay.max:g} > {high:g}"
+    if pay.max > MAX_RANGE_RATIO * pay.min:
+        return f"range_too_wide: {pay.max:g} > {MAX_RANGE_RATIO:g} x {pay.min:g}"
+    return None
+
+
+def pay_from_fields(
+    pay_min: float | None,
+    pay_max: float | None,
+    currency: str | None = None,
+    period: str | None = None,
+    predicted: bool = False,
+) -> Pay | None:
+    """Return the Pay of structured source fields (min/max/currency/period), or None when no figure is given."""
+    low = _field_number(pay_min)
+    high = _field_number(pay_max)
+    if low is None and high is None:
+        return None
+    low = high if low is None else low
+    high = low if high is None else high
+    if low == 0 and high == 0:
+        return None
+    stated_period = period_from_text(period) or _inferred_period(high, "")
+    code = (str(currency).strip().upper() if currency else "") or "GBP"
+    code = _CURRENCY_CODES.get(code.lower(), code) if len(code) != 3 else code
+    pay = Pay(min=low, max=high, period=stated_period, currency=code, predicted=bool(predicted))
+    return normalised_pay(pay)
+
+
+def _field_number(value: object) -> float | None:
+    """Return a structured pay value as a float, or None when missing."""
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(number):
+        return None
+    return number

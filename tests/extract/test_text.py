@@ -1,0 +1,44 @@
+"""Tests of extract.text: HTML to plain text with paragraph breaks kept."""
+from __future__ import annotations
+
+import pytest
+
+from extract.text import clean_text, clean_title
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Adzuna search highlighting is removed without adding spaces
+        ("<strong>Data</strong> <strong>Science</strong>Engineer", "Data ScienceEngineer"),
+        # block tags become line breaks, list items "- " lines, headings stay on their own line
+        ("<p>About us</p><ul><li>Python</li><li>SQL</li></ul><h3>Benefits</h3>Pension",
+         "About us\n- Python\n- SQL\nBenefits\nPension"),
+        # entities are decoded once: &amp;lt; stays a literal "&lt;"
+        ("R&amp;D &pound;50k &eacute;t&eacute; a &amp;lt; b", "R&D £50k été a &lt; b"),
+        # HTML escaped twice by the source is still stripped
+        ("&lt;p&gt;Hello&lt;/p&gt;&lt;p&gt;World&lt;/p&gt;", "Hello\nWorld"),
+        # whitespace: tabs, non-breaking and zero-width spaces collapse; blank lines collapse to one break
+        ("  a\t\u00a0b\u200b \r\n\r\n\n  c  ", "a b\nc"),
+        # script and style bodies and comments are dropped (each leaves a space)
+        ("<style>p{}</style>x<script>var a=1;</script><!-- note -->y", "x y"),
+        # plain text passes through with its line breaks normalised
+        ("Line one\n\n\nLine two", "Line one\nLine two"),
+        # missing text gives an empty string
+        (None, ""),
+        ("", ""),
+    ],
+)
+def test_clean_text(raw, expected):
+    assert clean_text(raw) == expected
+
+
+def test_clean_title_is_one_line():
+    # a title with a <br> and highlighting becomes one line of words
+    assert clean_title("<strong>ML</strong> Engineer<br>London") == "ML Engineer London"
+
+
+def test_clean_text_keeps_input_unchanged():
+    raw = "<p>x</p>"
+    clean_text(raw)
+    assert raw == "<p>x</p>"
