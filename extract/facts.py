@@ -216,7 +216,7 @@ def _day_rate(pay: Pay) -> tuple[float, float]:
 
 def _truthy(value: object) -> bool:
     """Return True for a true-ish flag value (True, 1, "1", "true"); missing is False."""
-    if value is None:
+    if value is None or value is pd.NA:
         return False
     if isinstance(value, float) and math.isnan(value):
         return False

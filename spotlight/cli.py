@@ -13,7 +13,7 @@ from rich.table import Table
 
 from spotlight.settings import PROJECT_ROOT, RunSettings, SettingsError, check_period
 
-console = Console(stderr=True)
+console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 app = typer.Typer(
     help="Skills Spotlight: monthly UK job-market skills reports from postings and CV profiles.",
     no_args_is_help=True,
@@ -31,7 +31,9 @@ class _StageLineHandler(logging.Handler):
         stage = getattr(record, "stage", "")
         period = getattr(record, "period", "")
         message = record.getMessage().split(": ", 1)[-1]
-        console.print(f"[bold cyan]{stage:>9}[/] {period}  {message}" + (f"  [dim]{shown}[/]" if shown else ""))
+        console.print(
+            f"[bold cyan]{stage:>9}[/] {period}  {message}" + (f"  [dim]{shown}[/]" if shown else ""), soft_wrap=True
+        )
 
 
 def _quiet_prefect() -> None:
@@ -44,6 +46,8 @@ def _quiet_prefect() -> None:
 
 
 def _show_progress() -> None:
+    for noisy in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     logger = logging.getLogger("spotlight.stage")
     logger.setLevel(logging.INFO)
     if not any(isinstance(h, _StageLineHandler) for h in logger.handlers):
