@@ -40,7 +40,7 @@ class MetricSettings:
     # Premium combinations: itemset sizes and the number of candidate skills per role (by support).
     combo_min_size: int = 2
     combo_max_size: int = 3
-    combo_max_candidates: int = 25
+    combo_max_candidates: int = 40
     # "Clearly above": thousands of itemsets are tested per role, so a combination is kept only when the lower
     # bound of a stricter interval (z = 3.29, 99.9%) beats the best member alone by at least this many points.
     combo_selection_z: float = 3.29
