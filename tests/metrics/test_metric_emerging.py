@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from metric_fixtures import fresh_warehouse, load_folder, load_rows, posting_rows
+from tests.metrics.metric_fixtures import fresh_warehouse, load_folder, load_rows, posting_rows
 from metrics.runner import compute_metrics, shifted_period
 from metrics.settings import MetricSettings
 

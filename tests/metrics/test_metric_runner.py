@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 import metrics.runner as runner
-from metric_fixtures import fresh_warehouse, load_folder, load_rows, posting_rows
+from tests.metrics.metric_fixtures import fresh_warehouse, load_folder, load_rows, posting_rows
 from metrics.contracts import CONTRACTS
 from metrics.runner import MetricsError, compute_metrics
 from metrics.settings import MetricSettings

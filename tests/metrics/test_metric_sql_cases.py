@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from metric_fixtures import fresh_warehouse, load_folder, load_rows, read_ndjson
+from tests.metrics.metric_fixtures import fresh_warehouse, load_folder, load_rows, read_ndjson
 from metrics.contracts import CONTRACTS
 from metrics.runner import compute_metrics
 from metrics.settings import metric_settings_from_mapping
