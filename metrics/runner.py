@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
+import pandas as pd
 
 from metrics.contracts import (
     CAREER_PATHS, CONTRACTS, PAY_STATS, PREMIUM_COMBINATIONS, ROLE_COMPARISON, SKILL_DEMAND, SKILL_GAPS,
@@ -143,10 +145,46 @@ def compute_metrics(
     return counts
 
 
+SIGNIFICANT_DIGITS = 9
+
+
+def rounded_significant(values: np.ndarray) -> np.ndarray:
+    """Return floats rounded to 9 significant digits, with |x| < 1e-9 (float noise around zero) set to 0."""
+    values = np.asarray(values, dtype=float)
+    values = np.where(np.abs(values) < 1e-9, 0.0, values)
+    finite = np.isfinite(values) & (values != 0)
+    magnitude = np.zeros_like(values)
+    np.floor(np.log10(np.abs(values), where=finite, out=magnitude), where=finite, out=magnitude)
+    scale = 10.0 ** (SIGNIFICANT_DIGITS - 1 - magnitude)
+    return np.where(finite, np.round(values * scale) / scale, values)
+
+
+def stable_floats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return `frame` with floats (and lists of floats) rounded to 9 significant digits.
+
+    DuckDB's parallel aggregation may add the same numbers in a different order from run to run, which changes
+    the last bits of sums, slopes and t statistics; rounding far below any published precision makes re-runs
+    byte-identical.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values):
+            out[column] = rounded_significant(values.to_numpy(dtype=float, na_value=np.nan))
+        elif values.dtype == object and any(isinstance(v, (list, np.ndarray)) for v in values.head(5)):
+            out[column] = [
+                (rounded_significant(np.asarray(v, dtype=float)).tolist()
+                 if len(v) and all(isinstance(x, float) for x in v) else list(v))
+                if v is not None else v
+                for v in values
+            ]
+    return out
+
+
 def replaced_partition(con: duckdb.DuckDBPyConnection, contract: Contract, parameters: dict[str, Any]) -> int:
     """Return the row count of `contract`'s table after replacing its partition with its SQL file's result."""
     sql = metric_sql(contract.name)
-    frame = con.execute(sql, bound_parameters(sql, parameters)).df()
+    frame = stable_floats(con.execute(sql, bound_parameters(sql, parameters)).df())
     table = contract.conform(frame)
     partition = {"market": parameters["market"], "period": parameters["period"]}
     con.execute(f'DELETE FROM "{contract.name}" WHERE market = $market AND period = $period', partition)
