@@ -100,7 +100,7 @@ def test_monthly_deployment_runs_on_a_real_server(run_paths, tmp_path):
         page = run_paths.output / "periods" / "2026-04" / "uk" / "machine-learning-engineer.html"
         assert page.exists()
         latest = json.loads((run_paths.output / "latest").read_text())
-        assert latest["period"] == "2026-04"
+        assert latest["markets"]["uk"]["period"] == "2026-04"
     finally:
         for process in (served, server):
             if process is not None and process.poll() is None:
