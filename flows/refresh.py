@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 from prefect.runtime import flow_run
 
-from flows.tasks import StageResult, ingest_period, metrics_period, normalise_period, publish_period
+from flows.tasks import (
+    StageResult, ingest_period, metrics_period, normalise_period, publish_period, quality_report_period,
+)
 from spotlight.settings import RunSettings, check_period, period_window, shift_period
 
 
@@ -20,6 +22,7 @@ class RefreshResult:
     stages: list[StageResult]
     roles: list[str]
     output: str
+    quality_report: str
 
 
 def _settings(
@@ -51,9 +54,9 @@ def monthly_refresh(
         normalised.append(normalise_period(settings, month, landed))
     metrics = metrics_period(settings, period, normalised)
     published = publish_period(settings, period, ingested + normalised + [metrics], str(flow_run.get_id() or "local"))
-    return RefreshResult(
-        period, ingested + normalised + [metrics, published], published.figures["roles"], published.figures["output"]
-    )
+    stages = ingested + normalised + [metrics, published]
+    report = quality_report_period(settings, period, stages)
+    return RefreshResult(period, stages, published.figures["roles"], published.figures["output"], str(report))
 
 
 @flow(name="backfill")

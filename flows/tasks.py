@@ -32,6 +32,15 @@ class StageResult:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     figures: dict[str, object] = field(default_factory=dict)
+    quality: tuple[str, ...] = ()
+
+
+def checked(reports: list) -> tuple[str, ...]:  # noqa: ANN001 - spotlight.quality.QualityReport
+    """Return the reports as Markdown, raising QualityGateFailed (naming expectations and rows) on a `fail`."""
+    failed = [report for report in reports if report.failed]
+    if failed:
+        raise QualityGateFailed("\n\n".join(report.failure_message() for report in failed))
+    return tuple(report.to_markdown() for report in reports)
 
 
 def _is_io_error(task, task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry_condition_fn signature
@@ -98,9 +107,7 @@ def ingest_period(settings: RunSettings, period: str) -> StageResult:
             landed.postings.loc[landed.postings["posting_id"].isin(duplicate_ids), "source"].value_counts().to_dict()
         )
         accounting = ingest_accounting(landed, duplicates_by_source, market, period)
-        quality = landed_postings_report(landed.postings, period)
-        if quality.failed:
-            raise QualityGateFailed(quality.failure_message())
+        quality = checked([landed_postings_report(landed.postings, period)])
         with connect(settings.warehouse) as con:
             rows = replace_partitions(
                 con, market, period,
@@ -112,7 +119,7 @@ def ingest_period(settings: RunSettings, period: str) -> StageResult:
             )
     totals = accounting[["rows_in", "accepted", "duplicates", "quarantined"]].sum().astype(int).to_dict()
     stage_event("ingest", period, "landed", seconds=clock["seconds"], **totals)
-    return StageResult("ingest", period, fingerprint, False, rows, clock["seconds"], totals)
+    return StageResult("ingest", period, fingerprint, False, rows, clock["seconds"], totals, quality)
 
 
 @task(name="normalise")
@@ -122,6 +129,7 @@ def normalise_period(settings: RunSettings, period: str, upstream: StageResult) 
     from normalise.contracts import (
         POSTING_ROLES, POSTING_SKILLS, PROFILE_JOBS, PROFILE_SKILLS, PROFILES_NORMALISED, SKILL_REVIEW,
     )
+    from normalise.expectations import normalised_postings_report, normalised_profiles_report
     from normalise.stage import posting_roles, profiles_normalised
 
     taxonomy, classifier, extractor = _taxonomy_bundle(str(settings.taxonomy))
@@ -139,6 +147,10 @@ def normalise_period(settings: RunSettings, period: str, upstream: StageResult) 
         profile_tables = profiles_normalised(
             _as_python_lists(profiles), taxonomy, classifier, extractor, period_end(period)
         )
+        quality = checked([
+            normalised_postings_report(roles, skills, taxonomy.roles),
+            normalised_profiles_report(profile_tables.profiles_normalised, profile_tables.profile_skills),
+        ])
         with connect(settings.warehouse) as con:
             rows = replace_partitions(
                 con, market, period,
@@ -153,12 +165,13 @@ def normalise_period(settings: RunSettings, period: str, upstream: StageResult) 
     other = int((roles["role_id"] == "other").sum())
     figures = {"postings": len(roles), "other_role": other, "posting_skills": len(skills), "profiles": len(profiles)}
     stage_event("normalise", period, "normalised", seconds=clock["seconds"], **figures)
-    return StageResult("normalise", period, fingerprint, False, rows, clock["seconds"], figures)
+    return StageResult("normalise", period, fingerprint, False, rows, clock["seconds"], figures, quality)
 
 
 @task(name="metrics")
 def metrics_period(settings: RunSettings, period: str, upstream: list[StageResult]) -> StageResult:
     """Compute every metric table for the period in DuckDB (one transaction, the period's rows replaced)."""
+    from metrics.expectations import metric_reports
     from metrics.runner import compute_metrics
     from metrics.settings import MetricSettings
     from normalise.contracts import ROLE_ADJACENCY, ROLES, TAXONOMY_UNITS, UNIT_MEMBERS
@@ -170,9 +183,11 @@ def metrics_period(settings: RunSettings, period: str, upstream: list[StageResul
     with timed() as clock, connect(settings.warehouse) as con:
         frames = taxonomy_tables(taxonomy)
         replace_tables(con, {c: frames[c.name] for c in (TAXONOMY_UNITS, UNIT_MEMBERS, ROLES, ROLE_ADJACENCY)})
-        rows = compute_metrics(con, market, period, MetricSettings(roles_file=settings.taxonomy / "roles.yaml"))
+        metric_settings = MetricSettings(roles_file=settings.taxonomy / "roles.yaml")
+        rows = compute_metrics(con, market, period, metric_settings)
+        quality = checked(metric_reports(con, market, period, metric_settings))
     stage_event("metrics", period, "computed", seconds=clock["seconds"], **rows)
-    return StageResult("metrics", period, fingerprint, False, rows, clock["seconds"])
+    return StageResult("metrics", period, fingerprint, False, rows, clock["seconds"], {}, quality)
 
 
 def _market(settings: RunSettings) -> str:
@@ -195,6 +210,7 @@ def publish_period(
 ) -> StageResult:
     """Build the spotlight documents and pages from the metric tables and publish the period atomically."""
     from reports.document import RunInfo, build_documents
+    from reports.expectations import documents_report
     from reports.html import render_role_page
     from reports.publish import publish_period as publish
 
@@ -216,6 +232,7 @@ def publish_period(
     with timed() as clock:
         with connect(settings.warehouse) as con:
             documents = build_documents(con, market, period, run_info, settings.overrides)
+            quality = checked([documents_report(documents)])
             pages = {doc["role"]["id"]: render_role_page(doc, aliases=aliases) for doc in documents}
             manifest = publish(
                 settings.warehouse, settings.output, market, period, documents, pages, None, manifest_extra, con=con
@@ -224,5 +241,50 @@ def publish_period(
     stage_event("publish", period, f"published {len(documents)} roles to {target}", seconds=clock["seconds"])
     return StageResult(
         "publish", period, fingerprint, False, {"documents": len(documents)}, clock["seconds"],
-        {"roles": [d["role"]["id"] for d in documents], "output": str(target)},
+        {"roles": [d["role"]["id"] for d in documents], "output": str(target), "headlines": headline_rows(documents)},
+        quality,
     )
+
+
+def headline_rows(documents: list[dict]) -> list[dict[str, object]]:
+    """Return one row of headline figures per published role (for the run's Prefect artifact)."""
+    rows = []
+    for doc in documents:
+        headline = doc["headline"]
+        median = headline.get("median_salary") or {}
+        rows.append({
+            "role": doc["role"]["name"], "postings": headline.get("postings_in_role"),
+            "essential": headline["essential_count"], "desirable": headline["desirable_count"],
+            "emerging": headline["emerging_count"],
+            "median_salary": None if median.get("suppressed") else median.get("median"),
+        })
+    return rows
+
+
+@task(name="quality-report")
+def quality_report_period(settings: RunSettings, period: str, stages: list[StageResult]) -> Path:
+    """Write the run's quality report (every expectation of every stage) and attach it and the headline
+    figures to the flow run as Prefect artifacts."""
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    market = _market(settings)
+    sections = [f"# Quality report: {market} {period}\n"]
+    for stage in stages:
+        if stage.skipped:
+            sections.append(f"## {stage.stage} {stage.period}\n\nUp to date (inputs unchanged), checked when it ran.\n")
+        elif stage.quality:
+            sections.append(f"## {stage.stage} {stage.period}\n")
+            sections += list(stage.quality)
+    text = "\n".join(sections)
+    target = settings.output / "runs" / f"quality-{market}-{period}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+    key = f"quality-{market}-{period}".lower()
+    create_markdown_artifact(markdown=text, key=key, description=f"Quality report {market} {period}")
+    published = [s for s in stages if s.stage == "publish"]
+    if published:
+        create_table_artifact(
+            table=published[-1].figures["headlines"], key=f"headlines-{market}-{period}".lower(),
+            description=f"Headline figures per role, {market} {period}",
+        )
+    return target

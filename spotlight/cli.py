@@ -165,7 +165,8 @@ def _print_summary(settings: RunSettings, result) -> None:  # noqa: ANN001 - Ref
     console.print(table)
     console.print(
         f"[green]published[/] {len(result.roles)} roles for {result.period} → {result.output}\n"
-        f"  roles: {', '.join(result.roles)}"
+        f"  roles: {', '.join(result.roles)}\n"
+        f"  quality report: {result.quality_report}"
     )
 
 

@@ -15,11 +15,13 @@ REPORTED_ROLES = {
 
 
 def published_digests(output: Path) -> dict[str, str]:
-    """sha256 of every published file except the manifest (which alone carries timestamps and the run id)."""
+    """sha256 of every published file except the run records (manifest, latest pointer, run reports: timestamps
+    and run ids live there) and the DuckDB file (its bytes hold page layout, not data; its tables are the Parquet)."""
     return {
         str(p.relative_to(output)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(output.rglob("*"))
-        if p.is_file() and p.name not in {"manifest.json", "latest", "published.duckdb"}
+        if p.is_file() and p.name not in {"manifest.json", "latest", "published.duckdb", ".publish.lock"}
+        and "runs" not in p.relative_to(output).parts
     }
 
 
@@ -68,3 +70,19 @@ def test_rerun_gives_identical_published_files_and_skips_unchanged_months(first_
     assert published_digests(Path(kwargs["output"])) == before
     ingest = [s for s in again.stages if s.stage == "ingest"]
     assert ingest and all(s.skipped for s in ingest)
+
+
+def test_a_failed_run_leaves_the_published_month_untouched(first_run, tmp_path):
+    import shutil
+
+    from flows.refresh import monthly_refresh
+    from normalise.taxonomy import TaxonomyError
+
+    _, kwargs, _ = first_run
+    before = published_digests(Path(kwargs["output"]))
+    broken = tmp_path / "taxonomy"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "taxonomy", broken)
+    (broken / "roles.yaml").unlink()
+    with pytest.raises(TaxonomyError, match="roles.yaml"):
+        monthly_refresh("2026-04", taxonomy=str(broken), **kwargs)
+    assert published_digests(Path(kwargs["output"])) == before
