@@ -9,7 +9,8 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from flows.tasks import (
-    StageResult, ingest_period, metrics_period, normalise_period, publish_period, quality_report_period,
+    StageResult, extract_skills_chunk, ingest_period, metrics_period, normalise_inputs, normalise_period,
+    publish_period, quality_report_period,
 )
 from spotlight.settings import RunSettings, check_period, period_window, shift_period
 
@@ -41,9 +42,11 @@ def monthly_refresh(
     output: str | None = None,
     taxonomy: str | None = None,
     overrides: str | None = None,
+    skill_chunks: int = 1,
 ) -> RefreshResult:
     """Refresh one month (default: the previous complete month in Europe/London): ingest and normalise the
-    trailing window, compute metrics, publish the period."""
+    trailing window, compute metrics, publish the period. Skill extraction is split into `skill_chunks` tasks,
+    which run on the flow's task runner (a Dask cluster with `flows.dask.with_dask`)."""
     period = check_period(period or default_period_for(london_today()))
     settings = _settings(sources, warehouse, output, taxonomy, overrides)
     normalised: list[StageResult] = []
@@ -51,7 +54,11 @@ def monthly_refresh(
     for month in period_window(period, settings.trend_months):
         landed = ingest_period(settings, month)
         ingested.append(landed)
-        normalised.append(normalise_period(settings, month, landed))
+        inputs = normalise_inputs(settings, month, landed)
+        skill_parts = [
+            extract_skills_chunk.submit(str(settings.taxonomy), chunk) for chunk in inputs.skill_chunks(skill_chunks)
+        ]
+        normalised.append(normalise_period(settings, inputs, skill_parts))
     metrics = metrics_period(settings, period, normalised)
     published = publish_period(settings, period, ingested + normalised + [metrics], str(flow_run.get_id() or "local"))
     stages = ingested + normalised + [metrics, published]

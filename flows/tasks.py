@@ -122,31 +122,77 @@ def ingest_period(settings: RunSettings, period: str) -> StageResult:
     return StageResult("ingest", period, fingerprint, False, rows, clock["seconds"], totals, quality)
 
 
-@task(name="normalise")
-def normalise_period(settings: RunSettings, period: str, upstream: StageResult) -> StageResult:
-    """Classify roles and extract canonical skills for one period's postings and profiles."""
+@dataclass(frozen=True)
+class NormaliseInputs:
+    """A period's inputs to the normalise stage, or `skipped` when its outputs are up to date."""
+
+    period: str
+    fingerprint: str
+    skipped: bool
+    facts: pd.DataFrame | None = None
+    profiles: pd.DataFrame | None = None
+
+    def skill_chunks(self, chunks: int) -> list[pd.DataFrame]:
+        """Return the ad texts split into `chunks` pieces for skill extraction (none when skipped)."""
+        if self.skipped or self.facts is None:
+            return []
+        texts = self.facts[["posting_id", "market", "period", "description_clean"]]
+        size = max(1, -(-len(texts) // max(1, chunks)))
+        return [texts.iloc[start:start + size] for start in range(0, len(texts), size)] or [texts]
+
+
+@task(name="normalise-inputs")
+def normalise_inputs(settings: RunSettings, period: str, upstream: StageResult) -> NormaliseInputs:
+    """Return the period's landed facts and profiles, or `skipped` when normalise already ran on them."""
     from extract.contracts import POSTING_FACTS, PROFILES
+
+    taxonomy, _, _ = _taxonomy_bundle(str(settings.taxonomy))
+    market = _market(settings)
+    fingerprint = combine("normalise", upstream.fingerprint, taxonomy.version, code_fingerprint())
+    with connect(settings.warehouse) as con:
+        if stage_fingerprint(con, market, period, "normalise") == fingerprint:
+            stage_event("normalise", period, "up to date, skipped")
+            return NormaliseInputs(period, fingerprint, skipped=True)
+        facts = read_partition(con, POSTING_FACTS, market, period)
+        profiles = read_partition(con, PROFILES, market, period)
+    return NormaliseInputs(period, fingerprint, False, facts, _as_python_lists(profiles))
+
+
+@lru_cache(maxsize=4)
+def _skill_extractor(taxonomy_dir: str):  # noqa: ANN202 - SkillExtractor
+    """Return the skill extractor of a taxonomy folder, built once per process (once per Dask worker)."""
+    from normalise.skills import SkillExtractor
+    from normalise.taxonomy import load_taxonomy
+
+    return SkillExtractor(load_taxonomy(Path(taxonomy_dir)))
+
+
+@task(name="extract-skills")
+def extract_skills_chunk(taxonomy_dir: str, texts: pd.DataFrame) -> pd.DataFrame:
+    """Return `posting_skills` rows for one chunk of ad texts (per-chunk work: runs on Dask when configured)."""
+    return _skill_extractor(taxonomy_dir).posting_skills(texts)
+
+
+@task(name="normalise")
+def normalise_period(settings: RunSettings, inputs: NormaliseInputs, skill_parts: list[pd.DataFrame]) -> StageResult:
+    """Classify roles, combine the extracted skills, normalise CV profiles and write the period's tables."""
     from normalise.contracts import (
         POSTING_ROLES, POSTING_SKILLS, PROFILE_JOBS, PROFILE_SKILLS, PROFILES_NORMALISED, SKILL_REVIEW,
     )
     from normalise.expectations import normalised_postings_report, normalised_profiles_report
     from normalise.stage import posting_roles, profiles_normalised
 
+    period, fingerprint = inputs.period, inputs.fingerprint
+    if inputs.skipped:
+        return StageResult("normalise", period, fingerprint, skipped=True)
     taxonomy, classifier, extractor = _taxonomy_bundle(str(settings.taxonomy))
     market = _market(settings)
-    fingerprint = combine("normalise", upstream.fingerprint, taxonomy.version, code_fingerprint())
-    with connect(settings.warehouse) as con:
-        if stage_fingerprint(con, market, period, "normalise") == fingerprint:
-            stage_event("normalise", period, "up to date, skipped")
-            return StageResult("normalise", period, fingerprint, skipped=True)
-        facts = read_partition(con, POSTING_FACTS, market, period)
-        profiles = read_partition(con, PROFILES, market, period)
     with timed() as clock:
-        roles = posting_roles(facts, classifier)
-        skills = extractor.posting_skills(facts)
-        profile_tables = profiles_normalised(
-            _as_python_lists(profiles), taxonomy, classifier, extractor, period_end(period)
-        )
+        roles = posting_roles(inputs.facts, classifier)
+        parts = [part for part in skill_parts if len(part)]
+        skills = pd.concat(parts, ignore_index=True) if parts else POSTING_SKILLS.empty()
+        skills = skills.sort_values(["posting_id", "skill_id"], kind="stable", ignore_index=True)
+        profile_tables = profiles_normalised(inputs.profiles, taxonomy, classifier, extractor, period_end(period))
         quality = checked([
             normalised_postings_report(roles, skills, taxonomy.roles),
             normalised_profiles_report(profile_tables.profiles_normalised, profile_tables.profile_skills),
@@ -163,7 +209,10 @@ def normalise_period(settings: RunSettings, period: str, upstream: StageResult) 
                 completes=("normalise", fingerprint),
             )
     other = int((roles["role_id"] == "other").sum())
-    figures = {"postings": len(roles), "other_role": other, "posting_skills": len(skills), "profiles": len(profiles)}
+    figures = {
+        "postings": len(roles), "other_role": other, "posting_skills": len(skills),
+        "profiles": len(inputs.profiles), "skill_chunks": len(skill_parts),
+    }
     stage_event("normalise", period, "normalised", seconds=clock["seconds"], **figures)
     return StageResult("normalise", period, fingerprint, False, rows, clock["seconds"], figures, quality)
 

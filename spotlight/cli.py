@@ -123,6 +123,10 @@ def refresh(
     output: Optional[Path] = typer.Option(None, help="Published output folder."),
     taxonomy: Optional[Path] = typer.Option(None, help="Taxonomy folder."),
     overrides: Optional[Path] = typer.Option(None, help="Editorial overrides folder."),
+    dask_address: Optional[str] = typer.Option(
+        None, envvar="SPOTLIGHT_DASK_ADDRESS", help="Dask scheduler for the per-chunk work (e.g. tcp://host:8786)."
+    ),
+    dask_workers: int = typer.Option(0, help="Start a local Dask cluster of this many workers (0 = no Dask)."),
 ) -> None:
     """Run the monthly refresh for one period and publish it."""
     _quiet_prefect()
@@ -138,10 +142,15 @@ def refresh(
             )
         from flows.refresh import monthly_refresh
 
+        flow, chunks = monthly_refresh, 1
+        if dask_address or dask_workers:
+            from flows.dask import dask_refresh
+
+            flow, chunks = dask_refresh(dask_address, dask_workers or None)
         console.print(f"[bold]refresh[/] {period}  sources={settings.sources}  warehouse={settings.warehouse}")
-        result = monthly_refresh(
+        result = flow(
             period, str(settings.sources), str(settings.warehouse), str(settings.output),
-            str(settings.taxonomy), str(settings.overrides),
+            str(settings.taxonomy), str(settings.overrides), chunks,
         )
     except _user_errors() as exc:
         _fail(f"{type(exc).__name__}: {exc}", 1)
