@@ -1,8 +1,11 @@
 """Work histories of sample CV profiles, built backwards from the current job."""
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate
 
 import numpy as np
 
@@ -41,9 +44,14 @@ def previous_role(rng: np.random.Generator, role_id: str, careers: Careers) -> s
         options = careers.mle_entry
     else:
         options = careers.previous.get(role_id, {"start": 1.0})
-    names = list(options)
-    weights = np.array([options[n] for n in names], dtype=float)
-    return names[int(rng.choice(len(names), p=weights / weights.sum()))]
+    names = tuple(options)
+    cumulative = tuple(accumulate(float(options[n]) for n in names))
+    return names[min(bisect_right(cumulative, rng.random() * cumulative[-1]), len(names) - 1)]
+
+
+def _uniform_int(rng: np.random.Generator, low: int, high: int) -> int:
+    """Return a uniform integer in [low, high] (one scalar draw; faster than `rng.integers` for scalars)."""
+    return min(high, low + int(rng.random() * (high - low + 1)))
 
 
 def work_history(rng: np.random.Generator, current_role: str, careers: Careers, snapshot: date,
@@ -58,11 +66,11 @@ def work_history(rng: np.random.Generator, current_role: str, careers: Careers, 
         if prev == "other":
             break
     low, high = careers.current_tenure_months
-    start = months_before(snapshot, int(rng.integers(low, high + 1)))
+    start = months_before(snapshot, _uniform_int(rng, low, high))
     jobs = [HistoryJob(current_role, start, None)]
     for role_id in roles[1:]:
         median = careers.mle_tenure_median_months if role_id == MLE else careers.tenure_median_months
-        length = max(3, int(round(median * np.exp(careers.tenure_sigma * rng.standard_normal()))))
-        end = months_before(jobs[-1].start, int(rng.integers(careers.gap_months[0], careers.gap_months[1] + 1)))
+        length = max(3, int(round(median * math.exp(careers.tenure_sigma * rng.standard_normal()))))
+        end = months_before(jobs[-1].start, _uniform_int(rng, careers.gap_months[0], careers.gap_months[1]))
         jobs.append(HistoryJob(role_id, months_before(end, length), end))
     return tuple(reversed(jobs))

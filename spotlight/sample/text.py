@@ -313,36 +313,32 @@ class AdText(NamedTuple):
 
 def plain_text(ad: AdText, bullet: str) -> str:
     """Return the ad as plain text with headed sections and bullet lines."""
-    parts = [" ".join(ad.intro), "", ad.duty_heading]
-    parts += [bullet + d for d in ad.duties]
-    parts += ["", ad.requirement_heading]
-    parts += [bullet + r for r in ad.requirements]
+    sep = "\n" + bullet
+    parts = [" ".join(ad.intro), "\n\n", ad.duty_heading, sep, sep.join(ad.duties), "\n\n", ad.requirement_heading]
+    if ad.requirements:
+        parts += [sep, sep.join(ad.requirements)]
     if ad.pay_line:
-        parts += ["", ad.pay_line]
-    parts += ["", BOILERPLATE_HEADINGS["about"], " ".join(ad.about), "", BOILERPLATE_HEADINGS["benefits"]]
-    parts += [bullet + b for b in ad.benefits]
-    parts += ["", BOILERPLATE_HEADINGS["equal"], ad.equal]
-    return "\n".join(parts)
+        parts += ["\n\n", ad.pay_line]
+    parts += ["\n\n", _ABOUT, "\n", " ".join(ad.about), "\n\n", _BENEFITS, sep, sep.join(ad.benefits),
+              "\n\n", _EQUAL, "\n", ad.equal]
+    return "".join(parts)
+
+
+_ABOUT, _BENEFITS, _EQUAL = BOILERPLATE_HEADINGS["about"], BOILERPLATE_HEADINGS["benefits"], BOILERPLATE_HEADINGS["equal"]
+_HEADING_TAGS = (("<p><strong>", "</strong></p>"), ("<h3>", "</h3>"))
+_ITEM_TAGS = (("<ul><li>", "</li><li>", "</li></ul>", "<ul></ul>"), ("<p>- ", "<br>- ", "</p>", "<p></p>"))
 
 
 def html_text(ad: AdText, style: int) -> str:
     """Return the ad as an HTML fragment (`<p>`, `<ul><li>`, `<br>`, entities), as Reed serves it."""
-    def esc(s: str) -> str:
-        return s  # '&' is escaped once over the whole fragment below
-
-    def heading(s: str) -> str:
-        return f"<p><strong>{esc(s)}</strong></p>" if style % 2 == 0 else f"<h3>{esc(s)}</h3>"
-
-    def items(xs: tuple[str, ...]) -> str:
-        if style % 3 == 2:
-            return "<p>" + "<br>".join("- " + esc(x) for x in xs) + "</p>"
-        return "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in xs) + "</ul>"
-
-    parts = [f"<p>{esc(' '.join(ad.intro))}</p>", heading(ad.duty_heading), items(ad.duties),
-             heading(ad.requirement_heading), items(ad.requirements)]
+    h_open, h_close = _HEADING_TAGS[style % 2]
+    i_open, i_sep, i_close, i_empty = _ITEM_TAGS[style % 3 == 2]
+    h_mid = h_close + "\n"
+    parts = ["<p>", " ".join(ad.intro), "</p>\n", h_open, ad.duty_heading, h_mid,
+             i_open, i_sep.join(ad.duties), i_close, "\n", h_open, ad.requirement_heading, h_mid]
+    parts += [i_open, i_sep.join(ad.requirements), i_close] if ad.requirements else [i_empty]
     if ad.pay_line:
-        parts.append(f"<p>{esc(ad.pay_line)}</p>")
-    parts += [heading(BOILERPLATE_HEADINGS["about"]), f"<p>{esc(' '.join(ad.about))}</p>",
-              heading(BOILERPLATE_HEADINGS["benefits"]), items(ad.benefits),
-              heading(BOILERPLATE_HEADINGS["equal"]), f"<p>{esc(ad.equal)}</p>"]
-    return "\n".join(parts).replace("&", "&amp;")
+        parts += ["\n<p>", ad.pay_line, "</p>"]
+    parts += ["\n", h_open, _ABOUT, h_mid, "<p>", " ".join(ad.about), "</p>\n", h_open, _BENEFITS, h_mid,
+              i_open, i_sep.join(ad.benefits), i_close, "\n", h_open, _EQUAL, h_mid, "<p>", ad.equal, "</p>"]
+    return "".join(parts).replace("&", "&amp;")

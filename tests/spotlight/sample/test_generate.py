@@ -12,7 +12,7 @@ import yaml
 from spotlight.sample import SampleSettings, generate_sample
 from spotlight.sample.careers import MLE, work_history
 from spotlight.sample.draws import planted_skills, stream
-from spotlight.sample.generate import jobs_per_month, periods_ending
+from spotlight.sample.generate import chunk_bounds, jobs_per_month, periods_ending
 from spotlight.sample.params import sample_params
 from spotlight.sample.taxonomy import sample_taxonomy
 
@@ -55,6 +55,50 @@ def test_same_seed_gives_same_bytes_and_another_seed_differs(tmp_path):
     assert first == second
     assert first.keys() == other.keys()
     assert first["postings/2026-04/reed.json"] != other["postings/2026-04/reed.json"]
+
+
+def test_bytes_do_not_depend_on_the_number_of_workers(tmp_path, monkeypatch):
+    # small chunks so that TINY spans many chunks per month (and CV chunks): 1 worker and 2 workers write the same bytes
+    import spotlight.sample.generate as generate
+    monkeypatch.setattr(generate, "CHUNK_JOBS", 70)
+    monkeypatch.setattr(generate, "CHUNK_PROFILES", 15)
+    monkeypatch.setattr(generate, "MIN_PARALLEL_SECONDS", 0.0)   # a pool even for this small sample
+    pools = []
+    runner_init = generate.Runner.__init__
+
+    def spy(self, ctx, workers):
+        runner_init(self, ctx, workers)
+        pools.append(self.pool is not None)
+
+    monkeypatch.setattr(generate.Runner, "__init__", spy)
+    one = _bytes(generate_sample(tmp_path / "one", TINY, workers=1).out_dir)
+    two = _bytes(generate_sample(tmp_path / "two", TINY, workers=2).out_dir)
+    assert pools == [False, True]
+    assert one == two
+    monkeypatch.undo()
+    assert one != _bytes(generate_sample(tmp_path / "default", TINY, workers=1).out_dir)   # chunking is in the stream
+    assert not [p for p in (tmp_path / "two").iterdir() if p.name.startswith(".sample-work-")]   # scratch removed
+
+
+@pytest.mark.parametrize("settings", [
+    SampleSettings(months=0),                                    # no month
+    SampleSettings(postings_latest=0),                           # no job
+    SampleSettings(profiles=-1),                                 # negative CVs
+    SampleSettings(postings_latest=1_000_000, months=13),        # 10.4M jobs: Reed ids would reach the re-post range
+])
+def test_bad_settings_are_a_clear_error(tmp_path, settings):
+    with pytest.raises(ValueError):
+        generate_sample(tmp_path, settings)
+    assert not list(tmp_path.iterdir())   # nothing written
+
+
+@pytest.mark.parametrize("n, size, expected", [
+    (5, 10, ((0, 5),)),                      # one short chunk
+    (25, 10, ((0, 10), (10, 20), (20, 25))),  # last chunk holds the rest
+    (0, 10, ()),                              # nothing to split
+])
+def test_chunk_bounds(n, size, expected):
+    assert chunk_bounds(n, size) == expected
 
 
 @pytest.mark.parametrize("end, months, expected", [
