@@ -1,0 +1,79 @@
+"""Benchmark: the whole monthly refresh on a generated month, per stage, with rows/s and peak memory.
+
+Usage: .venv/bin/python benchmarks/bench_refresh.py [--postings 1000000] [--profiles 200000] [--also 100000]
+
+Generates a one-month sample (not timed), then runs `spotlight refresh` for it in a fresh process and prints the
+wall time of each stage (from the run's manifest), rows per second and the peak resident memory of the refresh
+process and its children. `--also N` runs a second, smaller size first so that growth can be compared
+(targets: 1M postings + 200k profiles in under 5 minutes and 6 GB; time growing no faster than linearly).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD = "2026-04"
+
+
+def generate(out: Path, postings: int, profiles: int) -> None:
+    code = (
+        "import sys; from pathlib import Path; from spotlight.sample import SampleSettings, generate_sample;"
+        f"generate_sample(Path({str(out)!r}), SampleSettings(postings_latest={postings}, profiles={profiles},"
+        f" months=1, end_period={PERIOD!r}))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def refresh(sample: Path, work: Path) -> tuple[float, dict]:
+    env = {**os.environ, "PREFECT_HOME": str(work / "prefect"), "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "spotlight", "refresh", "--period", PERIOD, "--sources", str(sample / "sources.yaml"),
+         "--warehouse", str(work / "w.duckdb"), "--output", str(work / "published")],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - started
+    manifest = json.loads((work / "published" / "periods" / PERIOD / "uk" / "manifest.json").read_text())
+    return seconds, manifest
+
+
+def run(postings: int, profiles: int) -> float:
+    with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
+        work = Path(tmp)
+        generate(work / "sample", postings, profiles)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        seconds, manifest = refresh(work / "sample", work)
+        peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+        stages = manifest.get("stage_seconds") or manifest.get("extra", {}).get("stage_seconds", {})
+        print(f"\n{postings:,} postings + {profiles:,} profiles, load {os.getloadavg()[0]:.1f}")
+        for name, value in sorted(stages.items()):
+            if value:
+                print(f"  {name:<22} {value:8.1f} s")
+        print(f"  {'whole refresh':<22} {seconds:8.1f} s  ({postings / seconds:,.0f} postings/s)")
+        print(f"  peak memory (largest process) {peak_mb:,.0f} MB")
+        return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postings", type=int, default=1_000_000)
+    parser.add_argument("--profiles", type=int, default=200_000)
+    parser.add_argument("--also", type=int, default=0, help="first run this many postings (profiles scaled)")
+    args = parser.parse_args()
+    if args.also:
+        small = run(args.also, max(1, args.profiles * args.also // args.postings))
+    large = run(args.postings, args.profiles)
+    if args.also:
+        print(f"\ntime ratio {large / small:.2f} for a size ratio of {args.postings / args.also:.1f}")
+
+
+if __name__ == "__main__":
+    main()
