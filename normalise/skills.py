@@ -8,13 +8,14 @@ import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 import ahocorasick
 import pandas as pd
 
 from normalise.taxonomy import ContextRule, Taxonomy
-from normalise.text import match_text, surface_key
+from normalise.text import _BYTE_TRANSLATION, _SEPARATORS, lowered, surface_key
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ _HEADING = re.compile(
     r"what you(?:'ll| will) do|what you(?:'ll| will) need|what we(?:'re| are) looking for|the candidate|duties|"
     r"role overview|job description|about the team|who you are)[ \t]*:?[ \t]*$"
 )
+# The same headings found from their preceding line break: a literal "\n" prefix lets the regex engine skip ahead
+# instead of trying "^" at every character. Searching from the end of a line finds exactly what _HEADING finds.
+assert _HEADING.pattern.startswith("(?im)^") and _HEADING.pattern.count("|^[") == 1
+_NEXT_HEADING = re.compile("(?im)\n(?:" + _HEADING.pattern[len("(?im)^"):].replace("|^[", "|[", 1) + ")")
 # Phrases that make a sentence boilerplate wherever it stands (matched as token prefixes in normalised text).
 BOILERPLATE_PHRASES = (
     "equal opportunit", "equal employment opportunit", "regardless of age", "regardless of race", "regardless of gender",
@@ -81,6 +86,38 @@ HEADING_TRIGGERS = (
 _BOILERPLATE = -2
 _HEADING_TRIGGER = -3
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
+_NON_ASCII_SEPARATORS = re.compile("[" + "".join(ch for ch in _SEPARATORS if ord(ch) > 127) + "]")
+_LOOSE_DOT_BYTES = re.compile(rb"\.(?![0-9a-z])")
+
+
+def padded_match_text(text: str) -> str:
+    """Return exactly `normalise.text.match_text(text)`, faster: one byte-table pass over UTF-8 for any text.
+
+    Non-ASCII separators are few, so they are replaced first; ASCII separators are bytes below 0x80, which never
+    occur inside a multi-byte UTF-8 character, so translating the encoded bytes keeps every character and offset.
+    """
+    if text.isascii():
+        data = text.lower().encode("ascii")
+    else:
+        data = _NON_ASCII_SEPARATORS.sub(" ", lowered(text)).encode("utf-8", "surrogatepass")
+    data = _LOOSE_DOT_BYTES.sub(b" ", data.translate(_BYTE_TRANSLATION))
+    return (b" " + data + b" ").decode("utf-8", "surrogatepass")
+
+
+_NON_ASCII_SEPARATOR_BYTES = re.compile(b"|".join(re.escape(ch.encode("utf-8")) for ch in _SEPARATORS if ord(ch) > 127))
+
+
+def ascii_match_text(text: str) -> str:
+    """Return `match_text(text)` except that non-ASCII letters keep their case: the same matches for ASCII-only keys.
+
+    Everything happens on the UTF-8 bytes: ASCII-only lower-casing, each multi-byte separator replaced by one space
+    byte (so one character, and offsets hold), the separator byte table and the loose-dot rule.
+    """
+    data = text.encode("utf-8", "surrogatepass").lower()
+    if not data.isascii():
+        data = _NON_ASCII_SEPARATOR_BYTES.sub(b" ", data)
+    data = _LOOSE_DOT_BYTES.sub(b" ", data.translate(_BYTE_TRANSLATION))
+    return (b" " + data + b" ").decode("utf-8", "surrogatepass")
 
 
 class SkillExtractor:
@@ -91,6 +128,9 @@ class SkillExtractor:
         self.settings = settings
         self._rules: list[ContextRule] = []
         self._automaton = self._built_automaton()
+        # With ASCII-only keys the case of non-ASCII letters cannot change a match: use the faster byte path.
+        ascii_keys = all(key.isascii() for key in self._automaton.keys())
+        self._normalised = ascii_match_text if ascii_keys else padded_match_text
 
     def _built_automaton(self) -> ahocorasick.Automaton:
         """Return the automaton keyed by " surface " with values (key length, skill id or None for a mask, rule)."""
@@ -139,29 +179,31 @@ class SkillExtractor:
 
     def _spans(self, text: str) -> list[tuple[str, int, int]]:
         """Return (skill_id, start, end) of the accepted mentions in `text`, ordered by start."""
-        padded = match_text(text)
-        found = []
-        markers = []
-        for last, (length, skill_id, rule) in self._automaton.iter(padded):
-            # The key spans padded[last-length+1 : last+1] including its two spaces; padded index i is text index i-1.
-            if rule < -1:
-                markers.append((last - length + 1, rule))
-            else:
-                found.append((last - length + 1, last - 1, length, skill_id, rule))
-        if not found:
+        padded = self._normalised(text)
+        # The automaton reports hits in order of their last character; a key spans padded[last-length+1 : last+1]
+        # including its two spaces, and padded index i is text index i-1, so the words are text[last-length+1 : last-1].
+        hits = [(last - v[0] + 1, last - 1, v[0], v[1], v[2]) for last, v in self._automaton.iter(padded)]
+        if not hits:
             return []
-        chosen = longest_non_overlapping(found)
+        markers = [(h[0], h[4]) for h in hits if h[4] < -1]
+        found = [h for h in hits if h[4] >= -1] if markers else hits
+        chosen = longest_non_overlapping_by_end(found)
         if markers:
             excluded = boilerplate_ranges(text, markers)
-            if excluded:
-                chosen = [c for c in chosen if not any(a <= c[0] < b for a, b in excluded)]
-        plain = [c for c in chosen if c[3] is not None and c[4] < 0]
+            for a, b in excluded:
+                chosen = [c for c in chosen if not a <= c[0] < b]
+        if not self._rules:
+            return [(c[3], c[0], c[1]) for c in chosen if c[3] is not None]
         accepted = []
+        plain = None
         for start, end, _, skill_id, rule in chosen:
             if skill_id is None:
                 continue
-            if rule >= 0 and not self._context_ok(self._rules[rule], text, padded, start, end, plain):
-                continue
+            if rule >= 0:
+                if plain is None:
+                    plain = [c for c in chosen if c[3] is not None and c[4] < 0]
+                if not self._context_ok(self._rules[rule], text, padded, start, end, plain):
+                    continue
             accepted.append((skill_id, start, end))
         return accepted
 
@@ -223,35 +265,57 @@ def skill_count_rows(extractor: SkillExtractor, texts: Sequence[str | None]) -> 
     workers = settings.workers or os.cpu_count() or 1
     if len(texts) < settings.parallel_min_rows or workers < 2:
         return _count_rows(extractor, texts, 0)
-    chunks = [(texts[i : i + settings.chunk_rows], i) for i in range(0, len(texts), settings.chunk_rows)]
-    rows: list[int] = []
-    skill_ids: list[str] = []
-    counts: list[int] = []
+    # Helpers are forked with the extractor and the texts already in memory; they and this process take chunk
+    # numbers from one shared counter until none are left, so a core another job keeps busy costs no waiting, and
+    # only the small count lists travel back.
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # platforms without fork: run in-process rather than pickling the automaton
         return _count_rows(extractor, texts, 0)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_set_worker_extractor, initargs=(extractor,)) as pool:
-        for part_rows, part_ids, part_counts in pool.map(_worker_count_rows, chunks):
-            rows += part_rows
-            skill_ids += part_ids
-            counts += part_counts
+    n_helpers = min(workers, -(-len(texts) // settings.chunk_rows)) - 1
+    if n_helpers < 1:
+        return _count_rows(extractor, texts, 0)
+    counter = context.Value("i", 0)
+    with ProcessPoolExecutor(n_helpers, mp_context=context, initializer=_set_worker_state,
+                             initargs=(extractor, texts, counter)) as pool:
+        helpers = [pool.submit(_drained_chunks) for _ in range(n_helpers)]
+        parts = _drained_chunks(extractor, texts, counter)
+        for helper in helpers:
+            parts += helper.result()
+    rows: list[int] = []
+    skill_ids: list[str] = []
+    counts: list[int] = []
+    for _, (part_rows, part_ids, part_counts) in sorted(parts, key=lambda part: part[0]):
+        rows += part_rows
+        skill_ids += part_ids
+        counts += part_counts
     return rows, skill_ids, counts
 
 
-_WORKER_EXTRACTOR: SkillExtractor | None = None
+_WORKER_STATE: tuple | None = None
 
 
-def _set_worker_extractor(extractor: SkillExtractor) -> None:
-    """Keep the (fork-inherited) extractor for this worker process."""
-    global _WORKER_EXTRACTOR
-    _WORKER_EXTRACTOR = extractor
+def _set_worker_state(extractor: SkillExtractor, texts: Sequence[str | None], counter) -> None:
+    """Keep the (fork-inherited) extractor, batch of texts and shared chunk counter for this helper process."""
+    global _WORKER_STATE
+    _WORKER_STATE = (extractor, texts, counter)
 
 
-def _worker_count_rows(chunk: tuple[Sequence[str | None], int]) -> tuple[list[int], list[str], list[int]]:
-    """Return the count rows of one chunk in a worker process."""
-    assert _WORKER_EXTRACTOR is not None
-    return _count_rows(_WORKER_EXTRACTOR, *chunk)
+def _drained_chunks(extractor: SkillExtractor | None = None, texts: Sequence[str | None] | None = None,
+                    counter=None) -> list[tuple[int, tuple[list[int], list[str], list[int]]]]:
+    """Return (chunk start, count rows) for every chunk this process takes from the shared counter until none remain."""
+    if extractor is None:
+        assert _WORKER_STATE is not None
+        extractor, texts, counter = _WORKER_STATE
+    size = extractor.settings.chunk_rows
+    parts = []
+    while True:
+        with counter.get_lock():
+            start = counter.value * size
+            counter.value += 1
+        if start >= len(texts):
+            return parts
+        parts.append((start, _count_rows(extractor, texts[start : start + size], start)))
 
 
 def _count_rows(extractor: SkillExtractor, texts: Iterable[str | None], offset: int) -> tuple[list[int], list[str], list[int]]:
@@ -259,14 +323,58 @@ def _count_rows(extractor: SkillExtractor, texts: Iterable[str | None], offset: 
     rows: list[int] = []
     skill_ids: list[str] = []
     counts: list[int] = []
+    spans = extractor._spans
     for index, text in enumerate(texts, start=offset):
         if not isinstance(text, str) or not text:
             continue
-        for skill_id, count in extractor.skill_counts(text).items():
-            rows.append(index)
-            skill_ids.append(skill_id)
-            counts.append(count)
+        found = spans(text)
+        if not found:
+            continue
+        tally = Counter(map(_first, found))
+        rows += [index] * len(tally)
+        skill_ids += tally
+        counts += tally.values()
     return rows, skill_ids, counts
+
+
+_first = itemgetter(0)
+
+
+def longest_non_overlapping_by_end(found: list[tuple]) -> list[tuple]:
+    """Return the candidates (start, end, length, ...), given in order of end, that survive longest-match-wins.
+
+    One linear pass groups chains of overlapping candidates (in end order a candidate overlapping any earlier one
+    overlaps the latest cluster); only clusters of two or more need the longest-first choice. Ordered by start.
+    """
+    if len(found) < 2:
+        return found
+    # Clusters are contiguous slices of `found`: first[k] is where cluster k begins, ends[k] its furthest end.
+    first: list[int] = []
+    ends: list[int] = []
+    for index, candidate in enumerate(found):
+        start = candidate[0]
+        if ends and start < ends[-1]:
+            ends[-1] = candidate[1]
+            # A long candidate may reach back over earlier clusters: merge them.
+            while len(ends) > 1 and start < ends[-2]:
+                ends.pop()
+                first.pop()
+                ends[-1] = candidate[1]
+        else:
+            first.append(index)
+            ends.append(candidate[1])
+    if len(first) == len(found):
+        return found
+    # Clusters are disjoint and in text order, so concatenating their survivors keeps start order.
+    chosen: list[tuple] = []
+    first.append(len(found))
+    for k in range(len(first) - 1):
+        a, b = first[k], first[k + 1]
+        if b - a == 1:
+            chosen.append(found[a])
+        else:
+            chosen.extend(_longest_first(found[a:b]))
+    return chosen
 
 
 def longest_non_overlapping(found: list[tuple]) -> list[tuple]:
@@ -292,6 +400,12 @@ def _longest_first(cluster: list[tuple]) -> list[tuple]:
     """Return the non-overlapping members of one cluster of overlapping candidates, longest first, by start."""
     if len(cluster) == 1:
         return cluster
+    if len(cluster) == 2:
+        a, b = cluster
+        longer = a if (a[2], -a[0]) >= (b[2], -b[0]) else b
+        if a[1] <= b[0] or a[0] >= b[1]:
+            return sorted(cluster, key=lambda c: c[0])
+        return [longer]
     kept: list[tuple] = []
     for candidate in sorted(cluster, key=lambda c: (-c[2], c[0])):
         if all(candidate[1] <= k[0] or candidate[0] >= k[1] for k in kept):
@@ -310,15 +424,17 @@ def boilerplate_ranges(text: str, markers: list[tuple[int, int]]) -> list[tuple[
         if ranges and ranges[-1][0] <= start < ranges[-1][1]:
             continue
         if kind == _HEADING_TRIGGER:
+            if not _starts_line(text, start):
+                continue
             line_start = text.rfind("\n", 0, start) + 1
             line_end = text.find("\n", start)
             line_end = len(text) if line_end < 0 else line_end
             if not _BOILERPLATE_HEADING.fullmatch(text, line_start, line_end):
                 continue
-            following = _HEADING.search(text, line_end)
+            following = _NEXT_HEADING.search(text, line_end)
             while following is not None and _BOILERPLATE_HEADING.fullmatch(following.group(0).strip("\n")):
-                following = _HEADING.search(text, following.end())
-            ranges.append((line_start, following.start() if following else len(text)))
+                following = _NEXT_HEADING.search(text, following.end())
+            ranges.append((line_start, following.start() + 1 if following else len(text)))
         else:
             left = max(text.rfind(ch, max(0, start - 400), start) for ch in ".!?\n") + 1
             right = _SENTENCE_BREAK.search(text, start)
@@ -326,9 +442,21 @@ def boilerplate_ranges(text: str, markers: list[tuple[int, int]]) -> list[tuple[
     return ranges
 
 
+def _starts_line(text: str, start: int) -> bool:
+    """Return whether only heading decoration (spaces, #, *, >, -, bullets) precedes `start` on its line."""
+    i = start - 1
+    while i >= 0 and text[i] in _HEADING_DECORATION:
+        i -= 1
+    return i < 0 or text[i] == "\n"
+
+
+_HEADING_DECORATION = " \t#*>-\u2022"
+
+
 def boilerplate_ranges_of(extractor: SkillExtractor, text: str) -> list[tuple[int, int]]:
     """Return the boilerplate ranges the extractor would skip in `text` (for inspection and tests)."""
-    markers = [(last - length + 1, rule) for last, (length, _, rule) in extractor._automaton.iter(match_text(text)) if rule < -1]
+    hits = extractor._automaton.iter(extractor._normalised(text))
+    markers = [(last - length + 1, rule) for last, (length, _, rule) in hits if rule < -1]
     return boilerplate_ranges(text, markers)
 
 
