@@ -28,7 +28,7 @@ def refreshed(prefect_harness, tmp_path_factory):
     monthly_refresh(
         PERIOD, sources=str(root / "sample" / "sources.yaml"), warehouse=str(root / "w.duckdb"),
         output=str(root / "published"),
-    )
+    )  # published.parent / "sample" is the sample: tests read its per-record truth
     truth = json.loads((root / "sample" / "truth.json").read_text())
     con = duckdb.connect(str(root / "w.duckdb"), read_only=True)
     yield truth, con, root / "published"
@@ -70,21 +70,42 @@ def test_demand_recovered_for_95_percent_of_role_skill_pairs_with_1000_postings(
     assert within / checked >= 0.95, f"{within}/{checked} within 3 points"
 
 
-def test_pay_recovered_within_a_few_percent(refreshed):
-    truth, con, _ = refreshed
+def sample_pay_medians(sample: Path) -> dict[tuple[str, str], float]:
+    """Median stated pay of the ML Engineer jobs the sample actually wrote (distinct, well-formed), per kind/scope."""
+    import pandas as pd
+
+    jobs = pd.read_parquet(sample / "truth_postings.parquet")
+    jobs = jobs[
+        (jobs["period"] == PERIOD) & (jobs["role_id"] == MLE) & jobs["duplicate_of_source_id"].isna()
+        & jobs["malformed_reason"].isna() & jobs["pay_kind"].isin(["salary", "day_rate"])
+    ]
+    mids = (jobs["pay_min"] + jobs["pay_max"]) / 2
+    medians = {}
+    for kind in ("salary", "day_rate"):
+        of_kind = jobs["pay_kind"] == kind
+        medians[(kind, "uk")] = float(mids[of_kind].median())
+        medians[(kind, "london")] = float(mids[of_kind & jobs["is_london"]].median())
+    return medians
+
+
+def test_pay_recovered_from_the_sample_and_close_to_the_seed(refreshed):
+    truth, con, published = refreshed
     rows = con.execute(
         "SELECT pay_kind, scope, median, p10, p90, london_premium_pct FROM pay_stats WHERE period = $p AND role_id = $r",
         {"p": PERIOD, "r": MLE},
     ).fetchall()
     pay = {(kind, scope): (median, p10, p90, premium) for kind, scope, median, p10, p90, premium in rows}
+    # Recovery: the pipeline's medians are those of the pay the sample's ads state (parsing, role and place right).
+    for key, expected in sample_pay_medians(published.parent / "sample").items():
+        assert pay[key][0] == pytest.approx(expected, rel=0.02), key
     # The seed page: £70,000 (£50,000-£105,000); London £85,000, +21%; £650/day (£500-£900), London £750/day.
+    # London day rates rest on ~90 contracts quoted in £25-£50 steps, hence the wider bound there.
     assert pay[("salary", "uk")][:3] == pytest.approx((70_000, 50_000, 105_000), rel=0.03)
     assert pay[("salary", "london")][0] == pytest.approx(85_000, rel=0.03)
     assert pay[("salary", "london")][3] == pytest.approx(21.0, abs=3.0)
     assert pay[("day_rate", "uk")][:3] == pytest.approx((650, 500, 900), rel=0.05)
-    assert pay[("day_rate", "london")][0] == pytest.approx(750, rel=0.05)
-    planted = truth["roles"][MLE]["salary"]
-    assert pay[("salary", "uk")][0] == pytest.approx(planted["uk"]["median"], rel=0.03)
+    assert pay[("day_rate", "london")][0] == pytest.approx(750, rel=0.10)
+    assert pay[("salary", "uk")][0] == pytest.approx(truth["roles"][MLE]["salary"]["uk"]["median"], rel=0.03)
 
 
 def test_planted_premium_combinations_rank_at_the_top(refreshed):
