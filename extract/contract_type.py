@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from extract.salary import Pay
+from extract.text import cue_search
 
 _FIELD_WORDS = (
     ("permanent", "permanent"), ("perm", "permanent"), ("contractor", "contract"), ("contract", "contract"),
@@ -24,39 +25,42 @@ _FIELD_WORDS = (
     ("fixed_term", "temporary"), ("fixedterm", "temporary"), ("internship", "temporary"), ("seasonal", "temporary"),
 )
 _FIELD_SPLIT = re.compile(r"[^a-z_]+")
-_CONTRACT_STRONG = re.compile(r"\bir35\b|\bday[\s-]?rate|\bdaily rate|\bper day\b|\bp/d\b|£\d{3}\s?pd\b", re.I)
+# text cues, matched against the lower-cased ad (without re.I, which is much slower) near their cue words below
+_CONTRACT_STRONG = re.compile(r"\bir35\b|\bday[\s-]?rate|\bdaily rate|\bper day\b|\bp/d\b|£\d{3}\s?pd\b")
 _TEMPORARY = re.compile(
     r"\bfixed[\s-]term\b|\bftc\b|\bmaternity (?:cover|leave cover)|\bparental leave cover|\btemporary\b|\btemp\b|"
     r"\btemp[\s-]to[\s-]perm\b|\binterim\b(?! manager)",
-    re.I,
 )
 _CONTRACT = re.compile(
     r"\b\d{1,2}[\s-]?(?:month|mth|week)s?(?: initial| rolling)? contract\b|\binitial contract\b|"
     r"\bcontract (?:role|position|opportunity|assignment|length|duration|basis)\b|\bcontractors?\b|\bfreelance\b|"
     r"\brolling contract\b|\bon a contract\b|\bcontract\s*[-–|:]|\(contract\)|\bumbrella\b",
-    re.I,
 )
+# cue words: every match of the regex above them holds one (lower-case)
 _STRONG_GATE = ("ir35", "rate", "per day", "p/d", "pd")
 _TEMPORARY_GATE = ("fixed", "ftc", "maternity", "parental", "temp", "interim")
 _CONTRACT_GATE = ("contract", "freelance", "umbrella")
-_PERMANENT = re.compile(r"\bpermanent\b|\bperm\b", re.I)
+_PERMANENT = re.compile(r"\bpermanent\b|\bperm\b")
 
 
-def contract_type(contract_raw: str | None, text: str, pay: Pay | None) -> str:
-    """Return permanent / contract / temporary / unknown from the source field, the ad text and the pay period."""
+def contract_type(contract_raw: str | None, text: str, pay: Pay | None, lowered: str | None = None) -> str:
+    """Return permanent / contract / temporary / unknown from the source field, the ad text and the pay period.
+
+    `lowered` is `text.lower()` when the caller has it already.
+    """
     from_field = contract_type_from_field(contract_raw)
     if from_field != "unknown":
         return from_field
     if text:
-        # cheap substring checks gate each regex: most ads hold none of the cue words
-        lowered = text.lower()
-        if any(cue in lowered for cue in _STRONG_GATE) and _CONTRACT_STRONG.search(text):
+        # the cue words locate every possible match: each regex runs only on short windows around them
+        lowered = text.lower() if lowered is None else lowered
+        if cue_search(_CONTRACT_STRONG, lowered, _STRONG_GATE):
             return "contract"
-        if any(cue in lowered for cue in _TEMPORARY_GATE) and _TEMPORARY.search(text):
+        if cue_search(_TEMPORARY, lowered, _TEMPORARY_GATE):
             return "temporary"
-        if any(cue in lowered for cue in _CONTRACT_GATE) and _CONTRACT.search(text):
+        if cue_search(_CONTRACT, lowered, _CONTRACT_GATE):
             return "contract"
-        if "perm" in lowered and _PERMANENT.search(text):
+        if cue_search(_PERMANENT, lowered, ("perm",)):
             return "permanent"
     if pay is not None and pay.period in ("day", "hour"):
         return "contract"

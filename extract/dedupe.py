@@ -22,6 +22,8 @@ Rules (folded into docs/methodology.md):
 """
 from __future__ import annotations
 
+from hashlib import blake2b
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
@@ -43,22 +45,31 @@ NEIGHBOURS = 8
 
 DUPLICATE_COLUMNS = ["posting_id", "duplicate_of", "method", "similarity"]
 
-_KEY_TABLE = bytes(c if chr(c).isalnum() else 32 for c in range(256))
+_KEY_TABLE = bytes(ord(chr(c).lower()) if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 _COMPANY_FILLER = frozenset(
     "ltd limited plc llp inc incorporated uk the group co company corp corporation gmbh llc holdings".split()
 )
 _BIN_SHIFT = np.uint64(64 - 6)  # top 6 bits choose one of 64 bins; the next 32 bits are the value
 _VALUE_SHIFT = np.uint64(64 - 6 - 32)
 _EMPTY = np.uint32(0xFFFFFFFF)
+_PAIR_BATCH = 32_768
 
 
 def normalised_key(text: object) -> str:
     """Return lower-case ASCII letters and digits in words separated by single spaces (empty for missing text)."""
+    return _key_bytes(text).decode("ascii")
+
+
+def _key_bytes(text: object) -> bytes:
+    """Return `normalised_key` of `text` as ASCII bytes (what the signatures hash)."""
     if not isinstance(text, str) or not text:
-        return ""
-    # bytes.translate is far faster than a regex; accents are folded away ("café" → "caf"), fine for a key
-    ascii_bytes = text.lower().encode("ascii", "ignore").translate(_KEY_TABLE)
-    return " ".join(ascii_bytes.decode("ascii").split())
+        return b""
+    if "\u0130" in text or "\u212a" in text:
+        # the only characters whose lower case holds ASCII letters ("İ" → "i̇", Kelvin sign → "k")
+        text = text.lower()
+    # bytes.translate (which also lower-cases ASCII) is far faster than a regex or str.lower; accents are folded
+    # away ("café" → "caf"), fine for a key
+    return b" ".join(text.encode("ascii", "ignore").translate(_KEY_TABLE).split())
 
 
 def company_key(company: object) -> str:
@@ -94,25 +105,29 @@ def duplicate_features(postings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray
     )
     location = postings["location_raw"] if "location_raw" in postings else pd.Series(None, index=index, dtype=object)
     company = postings["company"] if "company" in postings else pd.Series(None, index=index, dtype=object)
-    description_keys = [normalised_key(d) for d in descriptions]
-    keys = pd.DataFrame(
-        {
-            "title_key": [normalised_key(t) for t in titles],
-            "company_key": [company_key(c) for c in company],
-            "location_key": [normalised_key(x) for x in location],
-            "description_key": description_keys,
-        }
-    )
+    description_bytes = [_key_bytes(d) for d in descriptions]
+    title_keys = [normalised_key(t) for t in titles]
+    company_keys = [company_key(c) for c in company]
+    location_keys = [normalised_key(x) for x in location]
     features = pd.DataFrame(
         {
             "posting_id": postings["posting_id"].astype(str).to_numpy(),
             "posted_at": pd.to_datetime(postings["posted_at"]).to_numpy().astype("datetime64[D]"),
-            "title_key": keys["title_key"].to_numpy(),
-            "company_key": keys["company_key"].to_numpy(),
-            "exact_hash": pd.util.hash_pandas_object(keys, index=False).to_numpy(),
+            "title_key": np.array(title_keys, dtype=object),
+            "company_key": np.array(company_keys, dtype=object),
+            "exact_hash": _exact_hashes(title_keys, company_keys, location_keys, description_bytes),
         }
     )
-    return features, description_signatures(description_keys)
+    return features, _signatures_of_keys(description_bytes)
+
+
+def _exact_hashes(titles: list[str], companies: list[str], locations: list[str], descriptions: list[bytes]) -> np.ndarray:
+    """Return a 64-bit hash of each posting's normalised title, company, location and description (uint64)."""
+    digests = b"".join(
+        blake2b(b"\x1f".join((t.encode(), c.encode(), x.encode(), d)), digest_size=8).digest()
+        for t, c, x, d in zip(titles, companies, locations, descriptions)
+    )
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
 
 
 def duplicates_from_features(features: pd.DataFrame, signatures: np.ndarray) -> pd.DataFrame:
@@ -187,24 +202,28 @@ def _near_pairs(
     company = pd.factorize(features["company_key"].to_numpy()[rows])[0].astype(np.uint64)
     days = features["posted_at"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
 
-    candidate_left, candidate_right = [], []
+    # candidate pairs as one int64 key each, (smaller row) × size + (larger row), made unique band by band: the
+    # same pair recurs in many bands, and keys are far lighter than row pairs
+    size = np.int64(len(rows))
+    keys = np.array([], dtype=np.int64)
     for band in range(BANDS):
         bucket = _mix(company * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(band))
         for column in range(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND):
             bucket = _mix(bucket ^ block_signatures[:, column].astype(np.uint64))
         order = np.lexsort((days, bucket))
         sorted_bucket, sorted_days = bucket[order], days[order]
+        band_keys = [keys]
         for step in range(1, min(NEIGHBOURS, len(order) - 1) + 1):
             same = (sorted_bucket[step:] == sorted_bucket[:-step]) & (
                 sorted_days[step:] - sorted_days[:-step] <= NEAR_WINDOW_DAYS
             )
             if same.any():
-                candidate_left.append(order[:-step][same])
-                candidate_right.append(order[step:][same])
-    if not candidate_left:
+                left, right = order[:-step][same].astype(np.int64), order[step:][same].astype(np.int64)
+                band_keys.append(np.minimum(left, right) * size + np.maximum(left, right))
+        keys = np.unique(np.concatenate(band_keys))
+    if not len(keys):
         return empty
-    pairs = np.column_stack([np.concatenate(candidate_left), np.concatenate(candidate_right)])
-    pairs = np.unique(np.sort(pairs, axis=1), axis=0)
+    pairs = np.column_stack([keys // size, keys % size])
     jaccard = jaccard_estimates(block_signatures, pairs[:, 0], pairs[:, 1])
     keep = jaccard >= JACCARD_MIN
     pairs, jaccard = pairs[keep], jaccard[keep]
@@ -220,22 +239,29 @@ def _near_pairs(
 
 def description_signatures(texts: np.ndarray | list[str]) -> np.ndarray:
     """Return one-permutation MinHash signatures (n × 64, uint32) of normalised description texts."""
-    n = len(texts)
+    return _signatures_of_keys([t.encode("utf-8") if isinstance(t, str) else b"" for t in texts])
+
+
+def _signatures_of_keys(encoded: list[bytes]) -> np.ndarray:
+    """Return `description_signatures` of texts already encoded as bytes (vectorised over all texts at once)."""
+    n = len(encoded)
     signatures = np.full(n * BINS, _EMPTY, dtype=np.uint32)
     if n == 0:
         return signatures.reshape(0, BINS)
     pad = b"\x00" * SHINGLE_BYTES
-    encoded = [(t[:MAX_TEXT_CHARS] if isinstance(t, str) else "").encode("utf-8") for t in texts]
+    encoded = [e[:MAX_TEXT_CHARS] if len(e) > MAX_TEXT_CHARS else e for e in encoded]
     lengths = np.fromiter((len(e) + SHINGLE_BYTES for e in encoded), dtype=np.int64, count=n)
     buffer = pad.join(encoded) + pad
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     data = np.frombuffer(buffer, dtype=np.uint8)
     # a shingle starts at each word: a letter or digit after a space, or at the start of a text
     word_start = np.zeros(len(data), dtype=bool)
-    word_start[1:] = (data[1:] > 32) & ((data[:-1] == 32) | (data[:-1] == 0))
+    np.greater(data[1:], 32, out=word_start[1:])
+    word_start[1:] &= (data[:-1] == 32) | (data[:-1] == 0)
     word_start[starts[lengths > SHINGLE_BYTES]] = True
-    positions = np.flatnonzero(word_start & (np.arange(len(data)) <= len(data) - SHINGLE_BYTES))
-    positions = positions[data[positions] != 0]
+    word_start[len(data) - SHINGLE_BYTES + 1:] = False
+    word_start &= data != 0
+    positions = np.flatnonzero(word_start)
     if not len(positions):
         return signatures.reshape(n, BINS)
     words = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=buffer, offset=0, strides=(1,))
@@ -243,7 +269,9 @@ def description_signatures(texts: np.ndarray | list[str]) -> np.ndarray:
     second = words[positions + 8]
     with np.errstate(over="ignore"):
         shingle = _mix(first * np.uint64(0x9E3779B97F4A7C15) ^ _mix(second))
-    doc = np.searchsorted(starts, positions, side="right") - 1
+    # positions are sorted, so each text's shingles are one run: text index by repeating per-text counts
+    first_of_text = np.searchsorted(positions, starts)
+    doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(first_of_text, append=len(positions)))
     cell = doc * BINS + (shingle >> _BIN_SHIFT).astype(np.int64)
     value = ((shingle >> _VALUE_SHIFT) & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # never equal to _EMPTY
     np.minimum.at(signatures, cell, value)
@@ -252,11 +280,16 @@ def description_signatures(texts: np.ndarray | list[str]) -> np.ndarray:
 
 def jaccard_estimates(signatures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Return the one-permutation MinHash Jaccard estimate for each pair of signature rows."""
-    a, b = signatures[left], signatures[right]
-    both_empty = (a == _EMPTY) & (b == _EMPTY)
-    equal = (a == b) & ~both_empty
-    used = (~both_empty).sum(axis=1)
-    return np.where(used > 0, equal.sum(axis=1) / np.maximum(used, 1), 0.0)
+    estimates = np.empty(len(left), dtype=np.float64)
+    # in batches: millions of candidate pairs would otherwise need several GB of pair × bin temporaries
+    for start in range(0, len(left), _PAIR_BATCH):
+        stop = start + _PAIR_BATCH
+        a, b = signatures[left[start:stop]], signatures[right[start:stop]]
+        both_empty = (a == _EMPTY) & (b == _EMPTY)
+        equal = (a == b) & ~both_empty
+        used = (~both_empty).sum(axis=1)
+        estimates[start:stop] = np.where(used > 0, equal.sum(axis=1) / np.maximum(used, 1), 0.0)
+    return estimates
 
 
 def _mix(values: np.ndarray) -> np.ndarray:

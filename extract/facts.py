@@ -17,14 +17,17 @@ Rules (folded into docs/methodology.md; pay follows docs/architecture.md "Pay co
   phrases in the ad ("fully remote", "hybrid working", …) decide it.
 - Contract type: `extract.contract_type.contract_type(contract_raw, title + ad, pay)`.
 - Duplicates: `extract.dedupe` over the whole frame.
-- Speed: frames above `PARALLEL_MIN_ROWS` are parsed in chunks by a process pool of `WORKERS` processes; parsers
-  cache repeated short strings (locations, salary fields).
+- Speed: frames above `PARALLEL_MIN_ROWS` are parsed in chunks of `CHUNK_ROWS` by a process pool of `WORKERS`
+  processes; only the columns the parsers read are sent, at most two chunks per worker are in flight, and workers
+  return compact (Arrow) string columns, so memory stays bounded. Parsers cache repeated short strings (locations,
+  salary fields) and run their cue regexes only near cue words (`extract.text.cue_search`).
 """
 from __future__ import annotations
 
 import logging
 import math
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +58,8 @@ _STRING_COLUMNS = (
     "duplicate_method",
 )
 _REQUIRED_COLUMNS = ("posting_id", "market", "period", "title", "description", "posted_at")
+_PARSED_COLUMNS = ("contract_type", "pay_kind", "pay_min", "pay_max", "pay_mid", "pay_period_stated", "pay_currency",
+                   "pay_flags", "pay_reject_reason", "region", "is_london", "work_mode")
 
 
 @dataclass(frozen=True)
@@ -89,83 +94,110 @@ def posting_facts(
         raise ValueError(f"posting_facts: postings lack required column(s) {missing}")
     if postings.empty:
         return POSTING_FACTS.empty()
+    started = time.perf_counter()
     frame = postings.reset_index(drop=True)
     if len(frame) >= parallel_min_rows and workers > 1:
-        chunks = [frame.iloc[i: i + chunk_rows] for i in range(0, len(frame), chunk_rows)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(parsed_chunk, chunks))
+        parts = _parsed_in_parallel(frame, workers, max(1, chunk_rows))
     else:
         parts = [parsed_chunk(frame)]
     facts = pd.concat([p[0] for p in parts], ignore_index=True)
     features = pd.concat([p[1] for p in parts], ignore_index=True)
     signatures = np.concatenate([p[2] for p in parts])
+    del parts
+    parsed = time.perf_counter()
     duplicates = duplicates_from_features(features, signatures)
     links = duplicates.set_index("posting_id")
-    facts["duplicate_of"] = facts["posting_id"].map(links["duplicate_of"]).astype(object)
-    facts["duplicate_method"] = facts["posting_id"].map(links["method"]).astype(object)
-    # one dtype per column whatever the chunking: pandas strings (missing = NaN), floats, booleans
-    facts = facts.astype({c: "str" for c in _STRING_COLUMNS})
+    facts["duplicate_of"] = facts["posting_id"].map(links["duplicate_of"]).astype("str")
+    facts["duplicate_method"] = facts["posting_id"].map(links["method"]).astype("str")
     log.info(
-        "posting_facts: %d postings, %d exact and %d near duplicates, %d with unknown region",
+        "posting_facts: %d postings, %d exact and %d near duplicates, %d with unknown region "
+        "(parsed in %.1f s, duplicates linked in %.1f s)",
         len(facts), int((duplicates["method"] == "exact").sum()), int((duplicates["method"] == "near").sum()),
-        int((facts["region"] == "unknown").sum()),
+        int((facts["region"] == "unknown").sum()), parsed - started, time.perf_counter() - parsed,
     )
     return facts[POSTING_FACTS.column_names]
 
 
+def _parsed_in_parallel(
+    frame: pd.DataFrame, workers: int, chunk_rows: int
+) -> list[tuple[pd.DataFrame, pd.DataFrame, np.ndarray]]:
+    """Return `parsed_chunk` of consecutive chunks of `frame`, parsed by a process pool, in order.
+
+    Only the columns the parsers read are sent, and at most two chunks per worker are in flight at a time, so
+    memory stays bounded by a few chunks rather than the whole month (each worker returns compact arrow strings).
+    """
+    columns = [c for c in (*_REQUIRED_COLUMNS, *_OPTIONAL_COLUMNS) if c in frame.columns]
+    slim = frame[columns]
+    bounds = [(i, min(i + chunk_rows, len(slim))) for i in range(0, len(slim), chunk_rows)]
+    parts: list = [None] * len(bounds)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: dict = {}
+        for number, (start, stop) in enumerate(bounds):
+            if len(pending) >= 2 * workers:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    parts[pending.pop(future)] = future.result()
+            pending[pool.submit(parsed_chunk, slim.iloc[start:stop])] = number
+        for future in pending:
+            parts[pending[future]] = future.result()
+    return parts
+
+
 def parsed_chunk(postings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Return the parsed facts (without duplicate links), the de-duplication features and signatures of a chunk."""
-    columns = {c: postings[c].tolist() if c in postings else [None] * len(postings) for c in _OPTIONAL_COLUMNS}
+    size = len(postings)
+    raw = [postings[c].tolist() if c in postings else [None] * size for c in _OPTIONAL_COLUMNS]
     titles = [clean_title(t) for t in postings["title"].tolist()]
     descriptions = [clean_text(d) for d in postings["description"].tolist()]
-    rows = []
-    for i, (title, description) in enumerate(zip(titles, descriptions)):
-        rows.append(
-            _row_facts(
-                title,
-                description,
-                {c: columns[c][i] for c in _OPTIONAL_COLUMNS},
-            )
-        )
+    rows = [_row_facts(title, description, *cells) for title, description, *cells in zip(titles, descriptions, *raw)]
+    parsed = list(zip(*rows)) if rows else [[] for _ in _PARSED_COLUMNS]
     facts = pd.DataFrame(
-        rows,
-        columns=["contract_type", "pay_kind", "pay_min", "pay_max", "pay_mid", "pay_period_stated", "pay_currency",
-                 "pay_flags", "pay_reject_reason", "region", "is_london", "work_mode"],
+        {
+            "posting_id": postings["posting_id"].astype(str).to_numpy(),
+            "market": postings["market"].to_numpy(),
+            "period": postings["period"].to_numpy(),
+            "title_clean": titles,
+            "description_clean": descriptions,
+            **{name: values for name, values in zip(_PARSED_COLUMNS, parsed)},
+        }
     )
-    facts.insert(0, "posting_id", postings["posting_id"].astype(str).to_numpy())
-    facts.insert(1, "market", postings["market"].to_numpy())
-    facts.insert(2, "period", postings["period"].to_numpy())
-    facts.insert(3, "title_clean", titles)
-    facts.insert(4, "description_clean", descriptions)
     for column in ("pay_min", "pay_max", "pay_mid"):
         facts[column] = facts[column].astype("float64")
     facts["is_london"] = facts["is_london"].astype(bool)
+    # one dtype per column whatever the chunking: pandas strings (missing = NaN), floats, booleans
+    facts = facts.astype({c: "str" for c in _STRING_COLUMNS if c in facts.columns})
     with_clean = postings.assign(title_clean=titles, description_clean=descriptions)
     features, signatures = duplicate_features(with_clean)
     return facts, features, signatures
 
 
-def _row_facts(title: str, description: str, raw: dict[str, object]) -> tuple:
-    """Return the parsed columns of one posting (contract type, pay, place)."""
+def _row_facts(
+    title: str, description: str, company: object, location_raw: object, salary_raw: object, salary_min_raw: object,
+    salary_max_raw: object, salary_currency_raw: object, salary_period_raw: object, salary_is_predicted: object,
+    contract_raw: object,
+) -> tuple:
+    """Return the parsed columns of one posting (contract type, pay, place); arguments follow _OPTIONAL_COLUMNS."""
     text = f"{title}\n{description}"
-    predicted = _truthy(raw["salary_is_predicted"])
+    lowered = text.lower()
+    predicted = _truthy(salary_is_predicted)
+    salary_text = _text(salary_raw)
     pay = None if predicted else pay_from_fields(
-        raw["salary_min_raw"], raw["salary_max_raw"], _text(raw["salary_currency_raw"]), _text(raw["salary_period_raw"])
+        salary_min_raw, salary_max_raw, _text(salary_currency_raw), _text(salary_period_raw)
     )
     from_text = None
     if pay is None:
-        from_text = _stated_pay(_text(raw["salary_raw"]), description, title)
+        from_text = _stated_pay(salary_text, description, title)
         pay = from_text
-    kind_of_contract = contract_type(_text(raw["contract_raw"]), text, pay)
+    kind_of_contract = contract_type(_text(contract_raw), text, pay, lowered)
     if kind_of_contract == "contract" and pay is not None and pay.period not in ("day", "hour") and from_text is None:
-        stated = _stated_pay(_text(raw["salary_raw"]), description, title)
+        stated = _stated_pay(salary_text, description, title)
         if stated is not None and stated.period in ("day", "hour"):
             pay = stated
     pay_facts = pay_facts_of(pay, kind_of_contract, predicted)
-    location = parse_location(_text(raw["location_raw"]))
+    location = parse_location(_text(location_raw))
     work_mode = location.work_mode
     if work_mode == "unknown":
-        work_mode = work_mode_from_text(text)
+        work_mode = work_mode_from_text(text, lowered)
     return (
         kind_of_contract, pay_facts.kind, pay_facts.low, pay_facts.high, pay_facts.mid, pay_facts.period,
         pay_facts.currency, pay_facts.flags, pay_facts.reject_reason, location.region, location.is_london, work_mode,

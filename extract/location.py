@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.text import cue_search
+
 UNKNOWN = "unknown"
 NE, NW, YH = "North East", "North West", "Yorkshire and The Humber"
 EM, WM, EE = "East Midlands", "West Midlands", "East of England"
@@ -300,42 +302,46 @@ def _postcode_region(segment: str) -> str | None:
     return None
 
 
+# matched against the lower-cased ad (without re.I, which is much slower) near their cue words below
 _TEXT_REMOTE = re.compile(
     r"fully[\s-]remote|100% remote|remote[\s-](?:first|working|role|position|job|based|basis|contract|opportunity)|"
     r"work(?:ing)? (?:fully )?remotely|work(?:ing)? from home|home[\s-]based|remote \(uk\)|uk[\s-]remote|"
     r"remote within the uk|remote, uk|location: remote",
-    re.I,
 )
 _TEXT_HYBRID = re.compile(
     r"hybrid(?:[\s-](?:working|role|position|model|pattern|basis|arrangement|set[\s-]?up|policy|schedule|"
     r"approach|work))|\bhybrid\s*[(:-]|location: hybrid|\d(?:-\d)? days? (?:a|per|each) week (?:in|on[\s-]site|at)|"
     r"\d days? in (?:the|our) office|(?:mix|blend) of (?:home|remote) and office",
-    re.I,
 )
 _TEXT_ONSITE = re.compile(
     r"fully (?:office|on[\s-]?site)|office[\s-]based role|on[\s-]?site role|5 days (?:a|per) week in the office|"
     r"this role is (?:office|site)[\s-]based|location: on[\s-]?site",
-    re.I,
 )
 
 
-_HYBRID_GATE = ("hybrid", "a week in", "per week in", "each week in", "week on", "week at", "in the office",
-                "in our office", "mix of", "blend of")
+# cue words: every match of the regex holds one of them (lower-case)
+_HYBRID_CUES = ("hybrid", "week", "office")
+_REMOTE_CUES = ("remote", "home")
+_ONSITE_CUES = ("office", "site")
+# phrases one of which the ad must also hold (kept from the first version, where they gated the regexes; every
+# hybrid match holds one, so that gate is implied)
 _REMOTE_GATE = ("remote", "from home", "home based", "home-based", "uk-remote")
 _ONSITE_GATE = ("fully office", "fully on", "office based", "office-based", "site based", "site-based", "site role",
                 "site: on", "in the office", "location: on")
 
 
-def work_mode_from_text(text: str | None) -> str:
-    """Return the work mode an ad text states with explicit phrases ("fully remote", "hybrid working"), or unknown."""
+def work_mode_from_text(text: str | None, lowered: str | None = None) -> str:
+    """Return the work mode an ad text states with explicit phrases ("fully remote", "hybrid working"), or unknown.
+
+    `lowered` is `text.lower()` when the caller has it already.
+    """
     if not text:
         return UNKNOWN
-    lowered = text.lower()
-    # cheap substring checks gate each regex: most ads hold none of the cue words
-    if any(cue in lowered for cue in _HYBRID_GATE) and _TEXT_HYBRID.search(text):
+    lowered = text.lower() if lowered is None else lowered
+    if cue_search(_TEXT_HYBRID, lowered, _HYBRID_CUES):
         return "hybrid"
-    if any(cue in lowered for cue in _REMOTE_GATE) and _TEXT_REMOTE.search(text):
+    if cue_search(_TEXT_REMOTE, lowered, _REMOTE_CUES) and any(cue in lowered for cue in _REMOTE_GATE):
         return "remote"
-    if any(cue in lowered for cue in _ONSITE_GATE) and _TEXT_ONSITE.search(text):
+    if cue_search(_TEXT_ONSITE, lowered, _ONSITE_CUES) and any(cue in lowered for cue in _ONSITE_GATE):
         return "onsite"
     return UNKNOWN

@@ -21,14 +21,10 @@ _BLOCK_TAGS = frozenset(
     "p div br h1 h2 h3 h4 h5 h6 ul ol tr table tbody thead section article header footer blockquote pre hr dl dt dd"
     .split()
 )
-# Attribute-free tags replaced with plain str.replace before the regex pass (the common case on job boards).
-_PLAIN_TAGS = (
-    tuple((f"<{slash}{name}>", "") for name in ("strong", "b", "em", "i", "u", "span", "font", "small")
-          for slash in ("", "/"))
-    + tuple((f"<{slash}{name}>", "\n") for name in ("p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "table")
-            for slash in ("", "/"))
-    + (("<li>", "\n- "), ("</li>", ""), ("<br>", "\n"), ("<br/>", "\n"), ("<br />", "\n"))
-)
+# Attribute-free tags (the common case on job boards) are replaced by three cheap regex passes before the general one.
+_PLAIN_INLINE = re.compile(r"</?(?:strong|b|em|i|u|span|font|small)>")
+_PLAIN_BLOCK = re.compile(r"</?(?:p|div|ul|ol|h1|h2|h3|h4|tr|table)>")
+_PLAIN_BREAK = re.compile(r"<br(?: ?/)?>")
 _COMMON_ENTITIES = (("&nbsp;", " "), ("&pound;", "\u00a3"), ("&euro;", "\u20ac"), ("&quot;", '"'), ("&#39;", "'"),
                     ("&rsquo;", "\u2019"), ("&lsquo;", "\u2018"), ("&ndash;", "\u2013"), ("&mdash;", "\u2014"),
                     ("&lt;", "<"), ("&gt;", ">"))
@@ -50,8 +46,7 @@ def clean_text(html_or_text: str | None) -> str:
         text = _decoded_entities(text)
     if "\u200b" in text or "\ufeff" in text or "\u2028" in text or "\u200c" in text or "\u200d" in text:
         text = text.translate(_INVISIBLE)
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+    return _lines_normalised(text)
 
 
 def clean_title(html_or_text: str | None) -> str:
@@ -63,12 +58,27 @@ def _tags_stripped(text: str) -> str:
     """Return `text` with tags removed: block tags become line breaks, `<li>` a "- " line."""
     if "<!" in text or "<script" in text or "<style" in text or "<SCRIPT" in text or "<STYLE" in text:
         text = _DROPPED_BLOCKS.sub(" ", text)
-    for tag, replacement in _PLAIN_TAGS:
-        if tag in text:
-            text = text.replace(tag, replacement)
+    text = _PLAIN_INLINE.sub("", text)
+    text = _PLAIN_BLOCK.sub("\n", text)
+    if "<li>" in text:
+        text = text.replace("<li>", "\n- ")
+    if "</li>" in text:
+        text = text.replace("</li>", "")
+    if "<br" in text:
+        text = _PLAIN_BREAK.sub("\n", text)
     if "<" not in text:
         return text
     return _TAG.sub(_tag_replacement, text)
+
+
+def _lines_normalised(text: str) -> str:
+    """Return `text` with whitespace runs collapsed to one space, lines stripped and blank lines dropped."""
+    if "  " not in text and "\n " not in text and " \n" not in text and text.replace("\n", " ").isprintable():
+        # the only whitespace is single spaces between words and "\n" (every other space or break character is
+        # unprintable): only blank lines and the outer spaces need removing
+        return "\n".join(filter(None, text.split("\n"))).strip(" ")
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _tag_replacement(match: re.Match[str]) -> str:
@@ -87,3 +97,26 @@ def _decoded_entities(text: str) -> str:
     if _OTHER_ENTITY.search(text):
         return html.unescape(text)
     return text.replace("&amp;", "&")
+
+
+def cue_search(pattern: re.Pattern[str], lowered: str, cues: tuple[str, ...], back: int = 32, ahead: int = 48) -> bool:
+    """Return True when `pattern` matches lower-cased text near one of `cues` (every match must hold a cue).
+
+    Scanning a whole ad with an alternation of `\\b`-led phrases (or with `re.I`) is slow in Python's engine; the
+    cue words are found with `str.find` and the pattern is searched only from `back` characters before each cue to
+    `ahead` characters after it, so a pattern's matches must start at most `back` characters before their cue and
+    end at most `ahead` characters after it. A match found in a window is confirmed against the whole text, so a
+    word or lookahead cut at the window's end never counts.
+    """
+    size = len(lowered)
+    for cue in cues:
+        at = lowered.find(cue)
+        while at >= 0:
+            end = min(size, at + len(cue) + ahead)
+            match = pattern.search(lowered, max(0, at - back), end)
+            while match is not None:
+                if end == size or pattern.match(lowered, match.start()):
+                    return True
+                match = pattern.search(lowered, match.start() + 1, end)
+            at = lowered.find(cue, at + 1)
+    return False

@@ -128,6 +128,15 @@ def test_parallel_chunks_give_the_same_table():
     pd.testing.assert_frame_equal(serial, parallel)
 
 
+def test_many_small_chunks_come_back_in_order():
+    # 27 postings in 14 chunks of 2: more chunks than the pool holds in flight (2 per worker), results in row order
+    rows = [(f"{r[0]}-{i}",) + r[1:] for i in range(3) for r in ROWS]
+    postings = _postings(rows)
+    serial = posting_facts(postings, workers=1)
+    parallel = posting_facts(postings, workers=2, parallel_min_rows=1, chunk_rows=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+
+
 def test_missing_required_column_is_a_clear_error():
     with pytest.raises(ValueError, match="posted_at"):
         posting_facts(_postings().drop(columns=["posted_at"]))

@@ -256,3 +256,14 @@ def test_real_adzuna_text_pay_agrees_with_stated_structured_pay(adzuna):
     assert found >= 30
     # Adzuna often edits the structured pay (a wider range, a rounded figure): a floor, not an accuracy target
     assert agree / found >= 0.7
+
+
+def test_normalised_pay_keeps_every_stated_field():
+    # a week-paid USD range with all flags set: normalising fills the annual figures and keeps everything stated
+    pay = Pay(min=1_000, max=1_200, period="week", currency="USD", up_to=True, from_=True, predicted=True,
+              bonus=True, ote=True)
+    result = normalised_pay(pay)
+    assert (result.min, result.max, result.period, result.currency) == (1_000, 1_200, "week", "USD")
+    assert (result.up_to, result.from_, result.predicted, result.bonus, result.ote) == (True, True, True, True, True)
+    assert (result.annual_min, result.annual_max) == (52_000, 62_400)  # x52
+    assert (result.day_min, result.day_max, result.reject_reason) == (None, None, None)

@@ -1,9 +1,11 @@
 """Tests of extract.text: HTML to plain text with paragraph breaks kept."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from extract.text import clean_text, clean_title
+from extract.text import clean_text, clean_title, cue_search
 
 
 @pytest.mark.parametrize(
@@ -42,3 +44,21 @@ def test_clean_text_keeps_input_unchanged():
     raw = "<p>x</p>"
     clean_text(raw)
     assert raw == "<p>x</p>"
+
+
+@pytest.mark.parametrize(
+    ("lowered", "expected"),
+    [
+        # the phrase far into a long text is found through its cue word
+        ("x " * 2_000 + "a fixed term role", True),
+        # the cue word alone is not the phrase
+        ("fixed " + "y " * 100 + "term", False),
+        # a word cut at the window's end ("term" of "terminal", 48 characters after the cue) does not count
+        ("fixed " + " " * 38 + "fixed term" + "inal", False),
+        # no cue word at all
+        ("a permanent role", False),
+    ],
+)
+def test_cue_search(lowered, expected):
+    pattern = re.compile(r"\bfixed\s*term\b")
+    assert cue_search(pattern, lowered, ("fixed",)) is expected
