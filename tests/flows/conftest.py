@@ -33,3 +33,21 @@ def small_sample(tmp_path_factory) -> Path:
 def run_paths(small_sample: Path, tmp_path: Path) -> RunPaths:
     """Fresh warehouse and output folders for one test, reading the small sample."""
     return RunPaths(small_sample / "sources.yaml", tmp_path / "warehouse.duckdb", tmp_path / "published")
+
+
+@pytest.fixture(scope="session")
+def reference_run(prefect_harness, small_sample, tmp_path_factory):
+    """One uninterrupted in-process refresh of the small sample for 2026-04: (result, flow kwargs, root).
+
+    Tests that re-run it must leave its published files byte-identical (they assert exactly that), so other
+    tests can use its output as the reference an uninterrupted run produces.
+    """
+    from flows.refresh import monthly_refresh
+
+    root = tmp_path_factory.mktemp("reference")
+    kwargs = {
+        "sources": str(small_sample / "sources.yaml"),
+        "warehouse": str(root / "warehouse.duckdb"),
+        "output": str(root / "published"),
+    }
+    return monthly_refresh("2026-04", **kwargs), kwargs, root

@@ -60,12 +60,8 @@ def kill_when(paths, home: Path, marker: str) -> str:
         "metrics 2026-04",  # killed after the metrics were written, before or while publishing
     ],
 )
-def test_killed_run_then_rerun_matches_an_uninterrupted_run(run_paths, tmp_path, marker):
-    from tests.flows.conftest import RunPaths
-
-    reference = RunPaths(run_paths.sources, tmp_path / "ref.duckdb", tmp_path / "ref-published")
-    run_to_completion(reference, tmp_path / "home-ref")
-
+def test_killed_run_then_rerun_matches_an_uninterrupted_run(reference_run, run_paths, tmp_path, marker):
+    _, reference, _ = reference_run
     seen = kill_when(run_paths, tmp_path / "home-killed", marker)
     assert marker in seen
     latest = run_paths.output / "latest"
@@ -73,4 +69,4 @@ def test_killed_run_then_rerun_matches_an_uninterrupted_run(run_paths, tmp_path,
         assert (run_paths.output / "periods" / "2026-04" / "uk" / "machine-learning-engineer.json").exists()
 
     run_to_completion(run_paths, tmp_path / "home-killed")
-    assert published_digests(run_paths.output) == published_digests(reference.output)
+    assert published_digests(run_paths.output) == published_digests(Path(reference["output"]))

@@ -25,18 +25,10 @@ def published_digests(output: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def first_run(prefect_harness, small_sample, tmp_path_factory):
-    from flows.refresh import monthly_refresh
-
-    root = tmp_path_factory.mktemp("refresh")
-    kwargs = {
-        "sources": str(small_sample / "sources.yaml"),
-        "warehouse": str(root / "warehouse.duckdb"),
-        "output": str(root / "published"),
-    }
-    result = monthly_refresh("2026-04", **kwargs)
-    return result, kwargs, root
+@pytest.fixture()
+def first_run(reference_run):
+    """The session's reference refresh of the small sample (see conftest)."""
+    return reference_run
 
 
 def test_refresh_publishes_every_reported_role(first_run):
