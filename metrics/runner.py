@@ -17,6 +17,7 @@ from metrics.contracts import (
 )
 from metrics.settings import MetricSettings, report_role_ids
 from spotlight.contract import Contract
+from spotlight.settings import shift_period
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,9 @@ class MetricsError(ValueError):
 
 def shifted_period(period: str, months: int) -> str:
     """Return the `YYYY-MM` period `months` months after `period` (negative for before)."""
-    match = PERIOD_RE.match(period)
-    if not match:
+    if not PERIOD_RE.match(period):
         raise MetricsError(f"period must look like YYYY-MM (e.g. 2026-04), got {period!r}")
-    index = int(match.group(1)) * 12 + int(match.group(2)) - 1 + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return shift_period(period, months)
 
 
 def metric_parameters(market: str, period: str, settings: MetricSettings) -> dict[str, Any]:

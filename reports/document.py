@@ -13,6 +13,7 @@ import jsonschema
 
 from reports import formatting as fmt
 from reports.overrides import RoleOverrides, combo_key, role_overrides
+from spotlight.settings import period_window
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +81,7 @@ def document_json(doc: dict) -> str:
 
 def trailing_months(period: str, count: int = TREND_MONTHS) -> list[str]:
     """Return the `count` months ending at `period`, oldest first."""
-    year, month = (int(p) for p in period.split("-"))
-    index = year * 12 + month - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+    return period_window(period, count)
 
 
 def _money(value: float | None) -> int | None:
