@@ -241,8 +241,10 @@ def quality_report(
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # GX announces every ephemeral context at INFO; the suite's own outcome is what the run log needs.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GX announces every ephemeral context at INFO (that module pins its logger to INFO at import); the suite's
+    # own outcome is what the run log needs.
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     asset = context.data_sources.add_pandas(name=f"{suite_name}_source").add_dataframe_asset(name=suite_name)
