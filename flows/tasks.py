@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 from prefect import task
+from prefect.cache_policies import NO_CACHE  # stages skip by their own input fingerprints (stage_runs);
+# Prefect's default input hashing would serialise whole DataFrames: ~24 GB at 1M postings (OOM, measured).
 
 from spotlight.fingerprint import code_fingerprint, combine, files_fingerprint
 from spotlight.progress import stage_event, timed
@@ -83,7 +85,7 @@ def ingest_fingerprint(settings: RunSettings, period: str) -> tuple[str, str]:
     )
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_is_io_error)
+@task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_is_io_error)
 def ingest_period(settings: RunSettings, period: str) -> StageResult:
     """Land one period's postings and profiles, parse their facts, de-duplicate and account for every row."""
     from extract.accounting import ingest_accounting
@@ -141,7 +143,7 @@ class NormaliseInputs:
         return [texts.iloc[start:start + size] for start in range(0, len(texts), size)] or [texts]
 
 
-@task(name="normalise-inputs")
+@task(name="normalise-inputs", cache_policy=NO_CACHE)
 def normalise_inputs(settings: RunSettings, period: str, upstream: StageResult) -> NormaliseInputs:
     """Return the period's landed facts and profiles, or `skipped` when normalise already ran on them."""
     from extract.contracts import POSTING_FACTS, PROFILES
@@ -167,13 +169,13 @@ def _skill_extractor(taxonomy_dir: str):  # noqa: ANN202 - SkillExtractor
     return SkillExtractor(load_taxonomy(Path(taxonomy_dir)))
 
 
-@task(name="extract-skills")
+@task(name="extract-skills", cache_policy=NO_CACHE)
 def extract_skills_chunk(taxonomy_dir: str, texts: pd.DataFrame) -> pd.DataFrame:
     """Return `posting_skills` rows for one chunk of ad texts (per-chunk work: runs on Dask when configured)."""
     return _skill_extractor(taxonomy_dir).posting_skills(texts)
 
 
-@task(name="normalise")
+@task(name="normalise", cache_policy=NO_CACHE)
 def normalise_period(settings: RunSettings, inputs: NormaliseInputs, skill_parts: list[pd.DataFrame]) -> StageResult:
     """Classify roles, combine the extracted skills, normalise CV profiles and write the period's tables."""
     from normalise.contracts import (
@@ -217,7 +219,7 @@ def normalise_period(settings: RunSettings, inputs: NormaliseInputs, skill_parts
     return StageResult("normalise", period, fingerprint, False, rows, clock["seconds"], figures, quality)
 
 
-@task(name="metrics")
+@task(name="metrics", cache_policy=NO_CACHE)
 def metrics_period(settings: RunSettings, period: str, upstream: list[StageResult]) -> StageResult:
     """Compute every metric table for the period in DuckDB (one transaction, the period's rows replaced)."""
     from metrics.expectations import metric_reports
@@ -253,7 +255,7 @@ def _as_python_lists(profiles: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@task(name="publish")
+@task(name="publish", cache_policy=NO_CACHE)
 def publish_period(
     settings: RunSettings, period: str, upstream: list[StageResult], run_id: str
 ) -> StageResult:
@@ -310,7 +312,7 @@ def headline_rows(documents: list[dict]) -> list[dict[str, object]]:
     return rows
 
 
-@task(name="quality-report")
+@task(name="quality-report", cache_policy=NO_CACHE)
 def quality_report_period(settings: RunSettings, period: str, stages: list[StageResult]) -> Path:
     """Write the run's quality report (every expectation of every stage) and attach it and the headline
     figures to the flow run as Prefect artifacts."""
