@@ -38,10 +38,17 @@ def test_span_scores_hand_computed():
 
 @pytest.mark.skipif(not (data_root() / "gold" / "skillspan" / "dev.json").is_file(),
                     reason="../shared/data (SkillSpan/Decorte gold) is absent")
-def test_evaluation_runs_and_beats_peer_precision(taxonomy):
+def test_evaluation_runs_and_meets_targets(taxonomy):
     from normalise.evaluate import evaluation
 
-    ours = evaluation(taxonomy, repeat=1)[0]
-    assert ours.loose.precision >= 0.60
-    assert ours.loose.f1 >= 0.50
-    assert 0.0 < ours.mapping_accuracy <= 1.0
+    reports = {r.name: r for r in evaluation(taxonomy, repeat=1)}
+    gazetteer = reports["spotlight gazetteer"]
+    assert gazetteer.loose.precision >= 0.60
+    assert gazetteer.loose.f1 >= 0.50
+    assert 0.0 < gazetteer.mapping_accuracy <= 1.0
+    combined = reports.get("spotlight gazetteer + tagger")
+    if combined is None:
+        pytest.skip("python-crfsuite is not installed: no tagger row")
+    # The targets: loose F1 >= 0.60 with precision >= 0.60 on SkillSpan dev (skill ∪ knowledge spans)
+    assert combined.loose.precision >= 0.60
+    assert combined.loose.f1 >= 0.60
