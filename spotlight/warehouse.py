@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -29,6 +29,35 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contracts: Sequence[Contract])
         con.execute(contract.duckdb_ddl())
 
 
+def _replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    tables: Mapping[Contract, pd.DataFrame],
+    where: str,
+    parameters: dict[str, str],
+    after: Callable[[dict[str, int]], None] | None = None,
+) -> dict[str, int]:
+    """Check every frame against its contract, then in one transaction delete each table's rows matching
+    `where` and insert the frame; `after` runs inside the same transaction. Returns rows written per table."""
+    conformed = {contract: contract.conform(frame) for contract, frame in tables.items()}
+    ensure_tables(con, list(conformed))
+    written: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for contract, table in conformed.items():
+            con.execute(f'DELETE FROM "{contract.name}" WHERE {where}', parameters)
+            con.register("incoming_rows", table)
+            con.execute(f'INSERT INTO "{contract.name}" SELECT * FROM incoming_rows')
+            con.unregister("incoming_rows")
+            written[contract.name] = table.num_rows
+        if after is not None:
+            after(written)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return written
+
+
 def replace_partitions(
     con: duckdb.DuckDBPyConnection,
     market: str,
@@ -42,46 +71,20 @@ def replace_partitions(
     warehouse untouched. `completes=(stage, fingerprint)` records the stage as done in the same transaction,
     so a run killed at any point either has the stage's rows and its record, or neither. Returns rows written.
     """
-    conformed = {contract: contract.conform(frame) for contract, frame in tables.items()}
-    ensure_tables(con, list(conformed))
     con.execute(STAGE_RUNS_DDL)
-    written: dict[str, int] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for contract, table in conformed.items():
-            con.execute(
-                f'DELETE FROM "{contract.name}" WHERE market = $market AND period = $period',
-                {"market": market, "period": period},
-            )
-            con.register("incoming_rows", table)
-            con.execute(f'INSERT INTO "{contract.name}" SELECT * FROM incoming_rows')
-            con.unregister("incoming_rows")
-            written[contract.name] = table.num_rows
+
+    def record(written: dict[str, int]) -> None:
         if completes is not None:
             record_stage(con, market, period, completes[0], completes[1], sum(written.values()))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return written
+
+    return _replace_rows(
+        con, tables, "market = $market AND period = $period", {"market": market, "period": period}, record
+    )
 
 
 def replace_tables(con: duckdb.DuckDBPyConnection, tables: Mapping[Contract, pd.DataFrame]) -> dict[str, int]:
     """Replace whole tables (used for the taxonomy tables, which are not partitioned) in one transaction."""
-    conformed = {contract: contract.conform(frame) for contract, frame in tables.items()}
-    ensure_tables(con, list(conformed))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for contract, table in conformed.items():
-            con.execute(f'DELETE FROM "{contract.name}"')
-            con.register("incoming_rows", table)
-            con.execute(f'INSERT INTO "{contract.name}" SELECT * FROM incoming_rows')
-            con.unregister("incoming_rows")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return {c.name: t.num_rows for c, t in conformed.items()}
+    return _replace_rows(con, tables, "true", {})
 
 
 def read_partition(con: duckdb.DuckDBPyConnection, contract: Contract, market: str, period: str) -> pd.DataFrame:
