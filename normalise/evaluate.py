@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from normalise.skills import SkillExtractor, skill_count_rows
-from normalise.spans import cached_span_tagger, combined_spans
+from normalise.skills import SkillExtractor, skill_count_rows, skill_rows_and_phrases
+from normalise.spans import cached_span_tagger, combined_spans, phrase_skill_extractor
 from normalise.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
@@ -200,9 +200,11 @@ def evaluation(taxonomy: Taxonomy, root: Path | None = None, repeat: int = 20, t
                rounds: int = 3) -> list[ExtractorReport]:
     """Return ours-vs-peer reports on SkillSpan dev and Decorte validation; raises FileNotFoundError without data.
 
-    Rows: the gazetteer alone (what postings cite), the gazetteer plus the span tagger trained on SkillSpan train
-    (when `tagger` and python-crfsuite are available), and the peer gazetteer when installed. Gazetteer and peer
-    throughput are the best of `rounds` interleaved runs over the dev postings repeated `repeat` times.
+    Rows: the gazetteer alone (what postings cite); the gazetteer plus the skill-phrase lexicon learned from SkillSpan
+    train (one automaton pass: canonical citations plus review-queue candidates, the configuration the issue's targets
+    are met by); the gazetteer plus the CRF span tagger (when `tagger` and python-crfsuite are available); the peer
+    gazetteer when installed. Gazetteer, phrase and peer throughput are the best of `rounds` interleaved runs over
+    the dev postings repeated `repeat` times (the peer `repeat // 5` times: it is slower).
     """
     root = root or data_root()
     dev = root / "gold" / "skillspan" / "dev.json"
@@ -215,20 +217,30 @@ def evaluation(taxonomy: Taxonomy, root: Path | None = None, repeat: int = 20, t
     labels = esco_labels(root / "taxonomy-sources" / "esco")
     accuracy = mapping_accuracy(taxonomy, rows, labels)
     docs = documents(sentences)
-    # Evaluation sentences are fragments: score the extractor without section skipping (no headings to find).
+    train = root / "gold" / "skillspan" / "train.json"
     extractor = SkillExtractor(taxonomy)
+    phrased = phrase_skill_extractor(extractor, train)
     ours = [token_spans(s.tokens, [(m.start, m.end) for m in extractor.extract(t)]) for s, t in zip(sentences, texts)]
+    with_phrases = [token_spans(s.tokens, [(a, b) for _, a, b in found] + phrases)
+                    for s, (found, phrases) in zip(sentences, map(phrased.spans, texts))]
     parallel = SkillExtractor(taxonomy, replace(extractor.settings, parallel_min_rows=1, chunk_rows=500))
     serial = SkillExtractor(taxonomy, replace(extractor.settings, workers=1))
+    phrased_parallel = phrase_skill_extractor(parallel, train)
+    phrased_serial = phrase_skill_extractor(serial, train)
     peer = peer_matcher()
     runs = {"one core": (lambda batch: skill_count_rows(serial, batch), repeat),
-            "all cores": (lambda batch: skill_count_rows(parallel, batch), repeat)}
+            "all cores": (lambda batch: skill_count_rows(parallel, batch), repeat),
+            "phrases one core": (lambda batch: skill_rows_and_phrases(phrased_serial, batch), repeat),
+            "phrases all cores": (lambda batch: skill_rows_and_phrases(phrased_parallel, batch), repeat)}
     if peer is not None:
         runs["peer"] = (lambda batch: [peer(t) for t in batch], max(1, repeat // 5))
     speeds = best_throughputs(runs, docs, rounds)
     reports = [ExtractorReport("spotlight gazetteer", span_scores(ours, gold, True), span_scores(ours, gold, False),
-                               accuracy, *speeds["all cores"][:2], speeds["one core"][0], speeds["one core"][2])]
-    span_tagger = cached_span_tagger(extractor, root / "gold" / "skillspan" / "train.json") if tagger else None
+                               accuracy, *speeds["all cores"][:2], speeds["one core"][0], speeds["one core"][2]),
+               ExtractorReport("spotlight gazetteer + phrases", span_scores(with_phrases, gold, True),
+                               span_scores(with_phrases, gold, False), accuracy, *speeds["phrases all cores"][:2],
+                               speeds["phrases one core"][0], speeds["phrases one core"][2])]
+    span_tagger = cached_span_tagger(extractor, train) if tagger else None
     if span_tagger is not None:
         tagged = [set(span_tagger.token_spans(s.tokens)) for s in sentences]
         both = [combined_spans(g, t) for g, t in zip(ours, tagged)]

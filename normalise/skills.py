@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from bisect import bisect_left
 from operator import itemgetter
 from typing import Iterable, Sequence
 
@@ -85,6 +86,7 @@ HEADING_TRIGGERS = (
 )
 _BOILERPLATE = -2
 _HEADING_TRIGGER = -3
+_PHRASE = -4
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
 _NON_ASCII_SEPARATORS = re.compile("[" + "".join(ch for ch in _SEPARATORS if ord(ch) > 127) + "]")
 _LOOSE_DOT_BYTES = re.compile(rb"\.(?![0-9a-z])")
@@ -121,11 +123,18 @@ def ascii_match_text(text: str) -> str:
 
 
 class SkillExtractor:
-    """Finds canonical skill mentions in text; build once per taxonomy and reuse."""
+    """Finds canonical skill mentions in text, and optionally skill phrases outside the taxonomy; build once, reuse.
 
-    def __init__(self, taxonomy: Taxonomy, settings: ExtractorSettings = ExtractorSettings()):
+    `phrases` are normalised skill-phrase keys (see `normalise.spans.learned_skill_phrases`). They are found in the
+    same automaton pass but never change the canonical mentions: a phrase span is reported only where no accepted
+    canonical mention and no boilerplate lies, and it feeds the review queue, not a posting's citations.
+    """
+
+    def __init__(self, taxonomy: Taxonomy, settings: ExtractorSettings = ExtractorSettings(),
+                 phrases: Iterable[str] = ()):
         self.taxonomy = taxonomy
         self.settings = settings
+        self.phrases = frozenset(phrases)
         self._rules: list[ContextRule] = []
         self._automaton = self._built_automaton()
         # With ASCII-only keys the case of non-ASCII letters cannot change a match: use the faster byte path.
@@ -162,6 +171,9 @@ class SkillExtractor:
             for phrase in HEADING_TRIGGERS:
                 if phrase not in entries:
                     automaton.add_word(f" {phrase} ", (len(phrase) + 2, None, _HEADING_TRIGGER))
+        for phrase in sorted(self.phrases):
+            if phrase and not automaton.exists(f" {phrase} "):  # a canonical surface or heading keeps its meaning
+                automaton.add_word(f" {phrase} ", (len(phrase) + 2, None, _PHRASE))
         automaton.make_automaton()
         return automaton
 
@@ -179,19 +191,51 @@ class SkillExtractor:
 
     def _spans(self, text: str) -> list[tuple[str, int, int]]:
         """Return (skill_id, start, end) of the accepted mentions in `text`, ordered by start."""
+        return self._resolved(text, False)[0]
+
+    def phrase_spans(self, text: str | None) -> list[tuple[int, int]]:
+        """Return [start, end) of the skill phrases in `text` that overlap no canonical mention, ordered by start."""
+        if not text or not self.phrases:
+            return []
+        return self._resolved(text, True)[1]
+
+    def spans(self, text: str | None) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
+        """Return the canonical mentions (skill_id, start, end) and the phrase spans (start, end) of `text`, one pass."""
+        if not text:
+            return [], []
+        return self._resolved(text, bool(self.phrases))[:2]
+
+    def _resolved(self, text: str, with_phrases: bool) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], str]:
+        """Return the accepted canonical mentions, (when asked) the phrase spans clear of them and of boilerplate, and
+        the normalised text the spans index (shifted by one)."""
         padded = self._normalised(text)
         # The automaton reports hits in order of their last character; a key spans padded[last-length+1 : last+1]
         # including its two spaces, and padded index i is text index i-1, so the words are text[last-length+1 : last-1].
         hits = [(last - v[0] + 1, last - 1, v[0], v[1], v[2]) for last, v in self._automaton.iter(padded)]
         if not hits:
-            return []
+            return [], [], padded
+        phrase_hits = []
+        if self.phrases:
+            phrase_hits = [h for h in hits if h[4] == _PHRASE]
+            if phrase_hits:
+                hits = [h for h in hits if h[4] != _PHRASE]
         markers = [(h[0], h[4]) for h in hits if h[4] < -1]
         found = [h for h in hits if h[4] >= -1] if markers else hits
         chosen = longest_non_overlapping_by_end(found)
-        if markers:
-            excluded = boilerplate_ranges(text, markers)
-            for a, b in excluded:
-                chosen = [c for c in chosen if not a <= c[0] < b]
+        excluded = boilerplate_ranges(text, markers) if markers else []
+        for a, b in excluded:
+            chosen = [c for c in chosen if not a <= c[0] < b]
+        accepted = self._accepted(text, padded, chosen)
+        if not with_phrases or not phrase_hits:
+            return accepted, [], padded
+        phrases = longest_non_overlapping_by_end(phrase_hits)
+        if accepted or excluded:
+            blocked = sorted([*((s, e) for _, s, e in accepted), *excluded]) if excluded else [m[1:] for m in accepted]
+            return accepted, clear_spans([p[:2] for p in phrases], blocked), padded
+        return accepted, [p[:2] for p in phrases], padded
+
+    def _accepted(self, text: str, padded: str, chosen: list[tuple]) -> list[tuple[str, int, int]]:
+        """Return (skill_id, start, end) of the chosen candidates that are skills and pass their context rules."""
         if not self._rules:
             return [(c[3], c[0], c[1]) for c in chosen if c[3] is not None]
         accepted = []
@@ -261,52 +305,69 @@ def posting_skills(facts: pd.DataFrame, extractor: SkillExtractor) -> pd.DataFra
 
 def skill_count_rows(extractor: SkillExtractor, texts: Sequence[str | None]) -> tuple[list[int], list[str], list[int]]:
     """Return parallel lists (row index, skill id, mentions) for `texts`, using all cores for big batches."""
+    return _batch_counts(extractor, texts, False)[:3]
+
+
+def skill_rows_and_phrases(extractor: SkillExtractor,
+                           texts: Sequence[str | None]) -> tuple[tuple[list[int], list[str], list[int]], Counter]:
+    """Return `skill_count_rows(extractor, texts)` and the occurrences per skill-phrase key, in one pass per text."""
+    rows, skill_ids, counts, phrases = _batch_counts(extractor, texts, True)
+    return (rows, skill_ids, counts), phrases
+
+
+CountRows = tuple[list[int], list[str], list[int], Counter]
+
+
+def _batch_counts(extractor: SkillExtractor, texts: Sequence[str | None], with_phrases: bool) -> CountRows:
+    """Return (row index, skill id, mentions) lists and phrase-key occurrences for `texts`, on all cores when big."""
     settings = extractor.settings
     workers = settings.workers or os.cpu_count() or 1
     if len(texts) < settings.parallel_min_rows or workers < 2:
-        return _count_rows(extractor, texts, 0)
+        return _count_rows(extractor, texts, 0, with_phrases)
     # Helpers are forked with the extractor and the texts already in memory; they and this process take chunk
     # numbers from one shared counter until none are left, so a core another job keeps busy costs no waiting, and
     # only the small count lists travel back.
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # platforms without fork: run in-process rather than pickling the automaton
-        return _count_rows(extractor, texts, 0)
+        return _count_rows(extractor, texts, 0, with_phrases)
     n_helpers = min(workers, -(-len(texts) // settings.chunk_rows)) - 1
     if n_helpers < 1:
-        return _count_rows(extractor, texts, 0)
+        return _count_rows(extractor, texts, 0, with_phrases)
     counter = context.Value("i", 0)
     with ProcessPoolExecutor(n_helpers, mp_context=context, initializer=_set_worker_state,
-                             initargs=(extractor, texts, counter)) as pool:
+                             initargs=(extractor, texts, counter, with_phrases)) as pool:
         helpers = [pool.submit(_drained_chunks) for _ in range(n_helpers)]
-        parts = _drained_chunks(extractor, texts, counter)
+        parts = _drained_chunks(extractor, texts, counter, with_phrases)
         for helper in helpers:
             parts += helper.result()
     rows: list[int] = []
     skill_ids: list[str] = []
     counts: list[int] = []
-    for _, (part_rows, part_ids, part_counts) in sorted(parts, key=lambda part: part[0]):
+    phrases: Counter = Counter()
+    for _, (part_rows, part_ids, part_counts, part_phrases) in sorted(parts, key=lambda part: part[0]):
         rows += part_rows
         skill_ids += part_ids
         counts += part_counts
-    return rows, skill_ids, counts
+        phrases.update(part_phrases)
+    return rows, skill_ids, counts, phrases
 
 
 _WORKER_STATE: tuple | None = None
 
 
-def _set_worker_state(extractor: SkillExtractor, texts: Sequence[str | None], counter) -> None:
+def _set_worker_state(extractor: SkillExtractor, texts: Sequence[str | None], counter, with_phrases: bool) -> None:
     """Keep the (fork-inherited) extractor, batch of texts and shared chunk counter for this helper process."""
     global _WORKER_STATE
-    _WORKER_STATE = (extractor, texts, counter)
+    _WORKER_STATE = (extractor, texts, counter, with_phrases)
 
 
 def _drained_chunks(extractor: SkillExtractor | None = None, texts: Sequence[str | None] | None = None,
-                    counter=None) -> list[tuple[int, tuple[list[int], list[str], list[int]]]]:
+                    counter=None, with_phrases: bool = False) -> list[tuple[int, CountRows]]:
     """Return (chunk start, count rows) for every chunk this process takes from the shared counter until none remain."""
     if extractor is None:
         assert _WORKER_STATE is not None
-        extractor, texts, counter = _WORKER_STATE
+        extractor, texts, counter, with_phrases = _WORKER_STATE
     size = extractor.settings.chunk_rows
     parts = []
     while True:
@@ -315,29 +376,47 @@ def _drained_chunks(extractor: SkillExtractor | None = None, texts: Sequence[str
             counter.value += 1
         if start >= len(texts):
             return parts
-        parts.append((start, _count_rows(extractor, texts[start : start + size], start)))
+        parts.append((start, _count_rows(extractor, texts[start : start + size], start, with_phrases)))
 
 
-def _count_rows(extractor: SkillExtractor, texts: Iterable[str | None], offset: int) -> tuple[list[int], list[str], list[int]]:
-    """Return (row index, skill id, mentions) lists for `texts`, row indexes starting at `offset`."""
+def _count_rows(extractor: SkillExtractor, texts: Iterable[str | None], offset: int, with_phrases: bool) -> CountRows:
+    """Return (row index, skill id, mentions) lists and phrase-key occurrences for `texts`, rows from `offset`."""
     rows: list[int] = []
     skill_ids: list[str] = []
     counts: list[int] = []
-    spans = extractor._spans
+    phrases: Counter = Counter()
+    with_phrases = with_phrases and bool(extractor.phrases)
+    resolved = extractor._resolved
     for index, text in enumerate(texts, start=offset):
         if not isinstance(text, str) or not text:
             continue
-        found = spans(text)
+        found, phrase_spans, padded = resolved(text, with_phrases)
+        if phrase_spans:
+            # Phrase keys are single-spaced, so the matched normalised text is the key itself.
+            phrases.update({padded[s + 1 : e + 1] for s, e in phrase_spans})  # postings, not mentions
         if not found:
             continue
         tally = Counter(map(_first, found))
         rows += [index] * len(tally)
         skill_ids += tally
         counts += tally.values()
-    return rows, skill_ids, counts
+    return rows, skill_ids, counts, phrases
 
 
 _first = itemgetter(0)
+
+
+def clear_spans(spans: list[tuple[int, int]], blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the spans (sorted, disjoint) that overlap none of the `blocked` ranges (sorted by start)."""
+    kept = []
+    index, reach = 0, -1  # reach: the furthest end of the blocked ranges starting before the current span ends
+    for start, end in spans:
+        while index < len(blocked) and blocked[index][0] < end:
+            reach = max(reach, blocked[index][1])
+            index += 1
+        if reach <= start:
+            kept.append((start, end))
+    return kept
 
 
 def longest_non_overlapping_by_end(found: list[tuple]) -> list[tuple]:
