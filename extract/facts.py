@@ -100,6 +100,16 @@ def posting_facts(
         parts = _parsed_in_parallel(frame, workers, max(1, chunk_rows))
     else:
         parts = [parsed_chunk(frame)]
+    return linked_facts(parts, started)
+
+
+def linked_facts(
+    parts: list[tuple[pd.DataFrame, pd.DataFrame, np.ndarray]], started: float | None = None
+) -> pd.DataFrame:
+    """Return the `posting_facts` table of consecutive `parsed_chunk` results, with duplicates linked across all."""
+    started = time.perf_counter() if started is None else started
+    if not parts:
+        return POSTING_FACTS.empty()
     facts = pd.concat([p[0] for p in parts], ignore_index=True)
     features = pd.concat([p[1] for p in parts], ignore_index=True)
     signatures = np.concatenate([p[2] for p in parts])

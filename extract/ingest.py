@@ -1,10 +1,11 @@
 """Landing: read every source of a market for one period into canonical `postings`, `profiles` and `quarantine`."""
 from __future__ import annotations
 
+import glob
 import hashlib
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -15,7 +16,7 @@ import pyarrow as pa
 from extract.adapters import Row, source_rows
 from extract.adapters.base import raw_record_json
 from extract.contracts import POSTINGS, PROFILES, QUARANTINE
-from extract.sources import PERIOD_PATTERN, MarketConfig
+from extract.sources import PERIOD_PATTERN, MarketConfig, SourceConfig, is_url, resolve_files
 from spotlight.contract import Contract
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ REQUIRED_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
     ),
     "profiles": (("source_id", "missing_id"), ("headline", "missing_headline")),
 })
+# The columns of one quarantined row, in the order `landed_from_parts` fills them (market and period are added).
+_QUARANTINE_ROW = ("source", "source_file", "source_row", "reason_code", "reason_detail", "raw_record")
 # Accepted records are converted to typed columns in chunks, so a month of postings is not held twice.
 CHUNK_ROWS = 50_000
 
@@ -69,6 +72,7 @@ class _Collector:
         self.rows: list[int] = []
         self.chunks: list[pd.DataFrame] = []
         self.seen: set[str] = set()
+        self.accepted = 0
 
     def accept(self, source: str, row: Row) -> tuple[str, str] | None:
         """Add `row`'s record; return (reason_code, detail) instead when it must be quarantined."""
@@ -86,12 +90,13 @@ class _Collector:
         source_id = str(record["source_id"])
         identifier = record_id(source, source_id)
         if identifier in self.seen:
-            return "duplicate_source_id", f"source id {source_id!r} already landed from {source}"
+            return duplicate_id_reason(source, source_id)
         self.seen.add(identifier)
         self.ids.append(identifier)
         self.sources.append(source)
         self.rows.append(row.source_row)
         self.records.append(record)
+        self.accepted += 1
         if len(self.records) >= CHUNK_ROWS:
             self._flush()
         return None
@@ -122,6 +127,11 @@ class _Collector:
         return pd.concat(self.chunks, ignore_index=True)
 
 
+def duplicate_id_reason(source: str, source_id: str) -> tuple[str, str]:
+    """Return the quarantine reason of a record whose source id already landed from `source`."""
+    return "duplicate_source_id", f"source id {source_id!r} already landed from {source}"
+
+
 def typed_frame(columns: Mapping[str, list[Any]], contract: Contract) -> pd.DataFrame:
     """Return `columns` as a pandas frame with `contract`'s column order and dtypes (nullable where needed)."""
     data: dict[str, Any] = {}
@@ -148,39 +158,130 @@ def land(config: MarketConfig, period: str) -> Landed:
     """Return every source's rows for `period` landed as canonical postings / profiles, or quarantined with a reason."""
     if not PERIOD_PATTERN.match(period):
         raise ValueError(f"period must be YYYY-MM, got {period!r}")
-    collectors = {
-        "postings": _Collector("postings", config.market, period, POSTINGS, "posting_id"),
-        "profiles": _Collector("profiles", config.market, period, PROFILES, "profile_id"),
-    }
-    quarantine: dict[str, list[Any]] = {name: [] for name in QUARANTINE.column_names}
-    rows_in: dict[str, int] = {}
+    parts = [landed_part(part, period, config.market) for part in config_parts(config, period)]
+    landed, _ = landed_from_parts(config, period, parts)
+    return landed
+
+
+@dataclass(frozen=True)
+class LandedPart:
+    """One part of a source (one of its files, or the whole source) landed on its own, in input-row order.
+
+    `order` holds, per input row, the index of its record in `accepted` (>= 0) or `-1 - i` for `quarantined[i]`.
+    Source ids are unique within the part; `landed_from_parts` checks them across the parts of a source.
+    """
+
+    source: SourceConfig
+    accepted: pd.DataFrame
+    quarantined: tuple[tuple[str, int, str, str | None, str], ...]
+    order: np.ndarray
+
+
+def config_parts(config: MarketConfig, period: str) -> list[SourceConfig]:
+    """Return the sources of `config` split into parts that land independently: one per local file, in order.
+
+    A URL, API or single-file source is one part.
+    """
+    parts: list[SourceConfig] = []
     for source in config.sources:
-        collector = collectors[source.kind]
-        count = 0
-        quarantined = 0
-        for row in source_rows(source, period):
-            count += 1
-            reason = (row.reject_code, row.reject_detail) if row.record is None else collector.accept(source.name, row)
-            if reason is None:
+        files = [] if source.path is None or is_url(source.path) else resolve_files(source, period)
+        if len(files) < 2:
+            parts.append(source)
+        else:
+            parts.extend(replace(source, path=glob.escape(path)) for path in files)
+    return parts
+
+
+def landed_part(source: SourceConfig, period: str, market: str) -> LandedPart:
+    """Return the rows of one source part for `period`: accepted canonical records and quarantined rows."""
+    contract, id_column = (POSTINGS, "posting_id") if source.kind == "postings" else (PROFILES, "profile_id")
+    collector = _Collector(source.kind, market, period, contract, id_column)
+    quarantined: list[tuple[str, int, str, str | None, str]] = []
+    order: list[int] = []
+    for row in source_rows(source, period):
+        reason = (row.reject_code, row.reject_detail) if row.record is None else collector.accept(source.name, row)
+        if reason is None:
+            order.append(collector.accepted - 1)
+            continue
+        order.append(-1 - len(quarantined))
+        quarantined.append(
+            (row.source_file, row.source_row, reason[0] or "rejected", reason[1], raw_record_json(row.raw))
+        )
+    return LandedPart(source, collector.frame(), tuple(quarantined), np.array(order, dtype=np.int64))
+
+
+def landed_from_parts(
+    config: MarketConfig, period: str, parts: list[LandedPart]
+) -> tuple[Landed, list[np.ndarray]]:
+    """Return the parts (in `config_parts` order) as one Landed, and per part which accepted rows it kept.
+
+    A record whose source id already landed from an earlier part of its source is quarantined
+    (`duplicate_source_id`), exactly as if the source had been read in one pass.
+    """
+    seen: dict[str, set[str]] = {}
+    accepted: dict[str, list[pd.DataFrame]] = {"postings": [], "profiles": []}
+    quarantine: dict[str, list[Any]] = {name: [] for name in QUARANTINE.column_names}
+    rows_in: dict[str, int] = {s.name: 0 for s in config.sources}
+    quarantined_by_source: dict[str, int] = {s.name: 0 for s in config.sources}
+    kept_rows: list[np.ndarray] = []
+    for part in parts:
+        name = part.source.name
+        id_column = "posting_id" if part.source.kind == "postings" else "profile_id"
+        known = seen.setdefault(name, set())
+        ids = part.accepted[id_column].tolist()
+        kept = np.array([i not in known for i in ids], dtype=bool)
+        if not kept.all():
+            raws = _raw_records(part.source, period, set(part.accepted["source_row"].to_numpy()[~kept].tolist()))
+        known.update(ids)
+        for position in part.order.tolist():
+            if position >= 0 and kept[position]:
                 continue
-            quarantined += 1
-            quarantine["source"].append(source.name)
-            quarantine["source_file"].append(row.source_file)
-            quarantine["source_row"].append(row.source_row)
-            quarantine["reason_code"].append(reason[0] or "rejected")
-            quarantine["reason_detail"].append(reason[1])
-            quarantine["raw_record"].append(raw_record_json(row.raw))
-        rows_in[source.name] = count
-        log.info("source %s (%s): %d rows read, %d quarantined", source.name, source.format, count, quarantined)
+            if position >= 0:
+                record = part.accepted.iloc[position]
+                code, detail = duplicate_id_reason(name, str(record["source_id"]))
+                source_row = int(record["source_row"])
+                source_file, raw = raws[source_row]
+            else:
+                source_file, source_row, code, detail, raw = part.quarantined[-1 - position]
+            for column, value in zip(_QUARANTINE_ROW, (name, source_file, source_row, code, detail, raw), strict=True):
+                quarantine[column].append(value)
+            quarantined_by_source[name] += 1
+        rows_in[name] += len(part.order)
+        frame = part.accepted if kept.all() else part.accepted[kept].reset_index(drop=True)
+        accepted[part.source.kind].append(frame)
+        kept_rows.append(kept)
+    for source in config.sources:
+        log.info("source %s (%s): %d rows read, %d quarantined", source.name, source.format, rows_in[source.name],
+                 quarantined_by_source[source.name])
     n_quarantined = len(quarantine["source"])
     quarantine["market"] = [config.market] * n_quarantined
     quarantine["period"] = [period] * n_quarantined
     return Landed(
         market=config.market,
         period=period,
-        postings=collectors["postings"].frame(),
-        profiles=collectors["profiles"].frame(),
+        postings=_concatenated(accepted["postings"], "postings", config.market, period),
+        profiles=_concatenated(accepted["profiles"], "profiles", config.market, period),
         quarantine=typed_frame(quarantine, QUARANTINE),
         rows_in=rows_in,
         source_kinds={s.name: s.kind for s in config.sources},
-    )
+    ), kept_rows
+
+
+def _raw_records(source: SourceConfig, period: str, source_rows_wanted: set[int]) -> dict[int, tuple[str, str]]:
+    """Return the file and quarantine raw-record JSON of the given input rows of a source part (read again)."""
+    return {
+        row.source_row: (row.source_file, raw_record_json(row.raw))
+        for row in source_rows(source, period)
+        if row.source_row in source_rows_wanted
+    }
+
+
+def _concatenated(frames: list[pd.DataFrame], kind: str, market: str, period: str) -> pd.DataFrame:
+    """Return the accepted frames of one kind as one frame (an empty typed frame when there are none)."""
+    non_empty = [f for f in frames if len(f)]
+    if len(non_empty) == 1:
+        return non_empty[0]
+    if non_empty:
+        return pd.concat(non_empty, ignore_index=True)
+    contract, id_column = (POSTINGS, "posting_id") if kind == "postings" else (PROFILES, "profile_id")
+    return _Collector(kind, market, period, contract, id_column).frame()
