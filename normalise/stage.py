@@ -7,6 +7,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from collections.abc import Mapping
 from typing import Any, Callable
 
 import numpy as np
@@ -14,7 +15,7 @@ import pandas as pd
 
 from normalise.roles import RoleClassifier
 from normalise.skills import SkillExtractor
-from normalise.taxonomy import Taxonomy
+from normalise.taxonomy import Match, Taxonomy
 from normalise.text import surface_key
 
 log = logging.getLogger(__name__)
@@ -54,12 +55,19 @@ def profiles_normalised(
     """Return the four profile tables: role and place, mapped skills, classified jobs, and unmatched skill strings."""
     _require(profiles, ("profile_id", "market", "period", "headline", "location_raw", "skills_raw", "summary",
                         "work_history"), "profiles_normalised")
+    matches = skill_string_matches(profiles, taxonomy)
     return ProfileTables(
         profiles_normalised=profile_roles_and_places(profiles, classifier),
-        profile_skills=profile_skills(profiles, taxonomy, extractor),
+        profile_skills=profile_skills(profiles, matches, extractor),
         profile_jobs=profile_jobs(profiles, classifier, period_end),
-        skill_review=skill_review(profiles, taxonomy),
+        skill_review=skill_review(profiles, matches, taxonomy),
     )
+
+
+def skill_string_matches(profiles: pd.DataFrame, taxonomy: Taxonomy) -> dict[str, Match | None]:
+    """Return `Taxonomy.match` of every distinct listed skill string (CV skill lists repeat the same strings)."""
+    distinct = dict.fromkeys(text for skills_raw in profiles["skills_raw"] for text in _strings(skills_raw))
+    return {text: taxonomy.match(text) for text in distinct}
 
 
 def profile_roles_and_places(profiles: pd.DataFrame, classifier: RoleClassifier) -> pd.DataFrame:
@@ -79,15 +87,18 @@ def profile_roles_and_places(profiles: pd.DataFrame, classifier: RoleClassifier)
     })
 
 
-def profile_skills(profiles: pd.DataFrame, taxonomy: Taxonomy, extractor: SkillExtractor) -> pd.DataFrame:
-    """Return the `profile_skills` table: listed skill strings matched to skills, plus skills found in the summary."""
+def profile_skills(
+    profiles: pd.DataFrame, matches: Mapping[str, Match | None], extractor: SkillExtractor
+) -> pd.DataFrame:
+    """Return the `profile_skills` table: listed skill strings matched to skills (`matches`, from
+    `skill_string_matches`), plus skills found in the summary."""
     rows = []
     for profile_id, market, period, skills_raw, summary in zip(
         profiles["profile_id"], profiles["market"], profiles["period"], profiles["skills_raw"], profiles["summary"]
     ):
         best: dict[str, str] = {}
         for text in _strings(skills_raw):
-            found = taxonomy.match(text)
+            found = matches[text]
             if found is None:
                 continue
             current = best.get(found.skill_id)
@@ -100,11 +111,12 @@ def profile_skills(profiles: pd.DataFrame, taxonomy: Taxonomy, extractor: SkillE
     return pd.DataFrame(rows, columns=["profile_id", "market", "period", "skill_id", "match_method"])
 
 
-def skill_review(profiles: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
-    """Return the `skill_review` table: listed skill strings no skill matched, with counts and top-3 suggestions."""
+def skill_review(profiles: pd.DataFrame, matches: Mapping[str, Match | None], taxonomy: Taxonomy) -> pd.DataFrame:
+    """Return the `skill_review` table: listed skill strings no skill matched (`matches`, from
+    `skill_string_matches`), with counts and top-3 suggestions."""
     counts: Counter = Counter()
     for market, period, skills_raw in zip(profiles["market"], profiles["period"], profiles["skills_raw"]):
-        unmatched = {surface_key(t) for t in _strings(skills_raw) if taxonomy.match(t) is None}
+        unmatched = {surface_key(t) for t in _strings(skills_raw) if matches[t] is None}
         counts.update((market, period, key) for key in unmatched if key)
     rows = []
     for (market, period, text), occurrences in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
