@@ -7,11 +7,14 @@ Run from the project root:
   locations, ~5% exact and ~3% edited re-posts), so the figure does not depend on the sample generator;
 - `python benchmarks/bench_extract.py --sample 1000000` generates one month of the sample market
   (`spotlight.sample.generate_sample`, cached in `--sample-dir`), lands it (`extract.ingest.land`) and parses it,
-  reporting landing and facts rows/second separately.
+  reporting landing and facts rows/second separately;
+- `python benchmarks/bench_extract.py --sample 1000000 --pipelined` lands and parses that month in one pass
+  (`extract.pipelined.landed_and_parsed`: every source file landed and parsed in a worker process), the end-to-end
+  ingest figure of the flow.
 
 Each measurement runs in a fresh child process (`--repeat` times; the best is reported), so its peak memory
-(`ru_maxrss` of the process and of its worker processes) is the stage's own. The machine's load average is printed
-with each figure, as the machine may be shared.
+(`ru_maxrss` of the process and of its worker processes) is the stage's own. The machine's load average and the CPU
+seconds of the process and its workers are printed with each figure, as the machine may be shared.
 """
 from __future__ import annotations
 
@@ -145,6 +148,13 @@ def peak_memory_mib() -> tuple[float, float]:
     return own, children
 
 
+def cpu_seconds() -> float:
+    """Return the user + system CPU seconds of this process and its finished child processes so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def load_average() -> str:
     """Return the 1-minute load average and the number of cores, e.g. "2.31 on 2 cores"."""
     return f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
@@ -156,11 +166,13 @@ def measure_synthetic(rows: int, workers: int) -> dict:
     postings = synthetic_postings(rows)
     generated = time.perf_counter()
     load_before = load_average()
+    cpu_before = cpu_seconds()
     facts = posting_facts(postings, workers=workers)
     finished = time.perf_counter()
     own, children = peak_memory_mib()
     return {
         "rows": rows, "workers": workers, "generate_s": generated - started, "facts_s": finished - generated,
+        "cpu_s": cpu_seconds() - cpu_before,
         "facts_rows_per_s": rows / (finished - generated), "peak_main_mib": own, "peak_worker_mib": children,
         "load_before": load_before, "load_after": load_average(),
         "duplicates": int(facts["duplicate_of"].notna().sum()),
@@ -176,6 +188,7 @@ def measure_sample(sample_dir: Path, period: str, workers: int) -> dict:
     from extract.sources import load_market_config
 
     load_before = load_average()
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     landed = land(load_market_config(sample_dir / "sources.yaml"), period)
     postings = landed.postings
@@ -189,8 +202,31 @@ def measure_sample(sample_dir: Path, period: str, workers: int) -> dict:
         "rows": rows, "profiles": len(landed.profiles), "quarantined": len(landed.quarantine), "workers": workers,
         "land_s": landed_at - started, "land_rows_per_s": rows / (landed_at - started),
         "facts_s": finished - landed_at, "facts_rows_per_s": rows / (finished - landed_at),
-        "ingest_rows_per_s": rows / (finished - started),
+        "ingest_rows_per_s": rows / (finished - started), "cpu_s": cpu_seconds() - cpu_before,
         "peak_main_after_landing_mib": own_after_landing, "peak_main_mib": own, "peak_worker_mib": children,
+        "load_before": load_before, "load_after": load_average(),
+        "duplicates": int(facts["duplicate_of"].notna().sum()),
+        "pay_kinds": {str(k): int(v) for k, v in facts["pay_kind"].value_counts().items()},
+        "unknown_region": float((facts["region"] == "unknown").mean()),
+    }
+
+
+def measure_pipelined(sample_dir: Path, period: str, workers: int) -> dict:
+    """Return the figures of `landed_and_parsed` over one month of a generated sample (run in a fresh process)."""
+    from extract.pipelined import landed_and_parsed
+    from extract.sources import load_market_config
+
+    load_before = load_average()
+    cpu_before = cpu_seconds()
+    started = time.perf_counter()
+    landed, facts = landed_and_parsed(load_market_config(sample_dir / "sources.yaml"), period, workers=workers)
+    finished = time.perf_counter()
+    own, children = peak_memory_mib()
+    rows = len(landed.postings)
+    return {
+        "rows": rows, "profiles": len(landed.profiles), "quarantined": len(landed.quarantine), "workers": workers,
+        "pipelined": True, "ingest_s": finished - started, "ingest_rows_per_s": rows / (finished - started),
+        "cpu_s": cpu_seconds() - cpu_before, "peak_main_mib": own, "peak_worker_mib": children,
         "load_before": load_before, "load_after": load_average(),
         "duplicates": int(facts["duplicate_of"].notna().sum()),
         "pay_kinds": {str(k): int(v) for k, v in facts["pay_kind"].value_counts().items()},
@@ -214,7 +250,15 @@ def ensure_sample(sample_dir: Path, postings: int) -> None:
 
 def report(figures: dict) -> None:
     """Print one measurement's figures."""
-    if "land_rows_per_s" in figures:
+    if figures.get("pipelined"):
+        print(
+            f"{figures['rows']:,} postings ({figures['profiles']:,} profiles) landed and parsed in one pass with "
+            f"{figures['workers']} worker(s): {figures['ingest_s']:.1f} s = {figures['ingest_rows_per_s']:,.0f} "
+            f"rows/s end to end"
+        )
+        print(f"  peak memory: {figures['peak_main_mib']:,.0f} MiB main process, "
+              f"{figures['peak_worker_mib']:,.0f} MiB largest worker")
+    elif "land_rows_per_s" in figures:
         print(
             f"{figures['rows']:,} postings ({figures['profiles']:,} profiles): "
             f"landing {figures['land_s']:.1f} s = {figures['land_rows_per_s']:,.0f} rows/s; "
@@ -231,7 +275,8 @@ def report(figures: dict) -> None:
         )
         print(f"  peak memory: {figures['peak_main_mib']:,.0f} MiB main process, "
               f"{figures['peak_worker_mib']:,.0f} MiB largest worker")
-    print(f"  load average: {figures['load_before']} before, {figures['load_after']} after")
+    print(f"  CPU: {figures['cpu_s']:.0f} s (main + workers) = {figures['cpu_s'] / figures['rows'] * 1e6:.0f} us per "
+          f"posting; load average: {figures['load_before']} before, {figures['load_after']} after")
     print(f"  duplicates linked: {figures['duplicates']:,}; pay kinds: {figures['pay_kinds']}; "
           f"unknown region: {figures['unknown_region']:.1%}")
 
@@ -242,6 +287,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, help="postings of the latest month of a generated sample")
     parser.add_argument("--sample-dir", type=Path, help="where the sample is generated (reused when present)")
     parser.add_argument("--period", default="2026-04", help="the sample month to land")
+    parser.add_argument("--pipelined", action="store_true", help="with --sample: land and parse in one pass")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1, help="measurements (each in a fresh process)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: run one measurement, print JSON
@@ -253,12 +299,16 @@ def main() -> None:
     if args.measure == "sample":
         print(json.dumps(measure_sample(args.sample_dir, args.period, args.workers)))
         return
+    if args.measure == "pipelined":
+        print(json.dumps(measure_pipelined(args.sample_dir, args.period, args.workers)))
+        return
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     command = [sys.executable, str(Path(__file__).resolve()), "--workers", str(args.workers)]
     if args.sample:
         sample_dir = args.sample_dir or Path(f"/tmp/spotlight-bench-sample-{args.sample}")
         ensure_sample(sample_dir, args.sample)
-        command += ["--measure", "sample", "--sample-dir", str(sample_dir), "--period", args.period]
+        measure = "pipelined" if args.pipelined else "sample"
+        command += ["--measure", measure, "--sample-dir", str(sample_dir), "--period", args.period]
         key = "ingest_rows_per_s"
     else:
         command += ["--measure", "synthetic", "--rows", str(args.rows)]

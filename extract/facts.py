@@ -136,8 +136,7 @@ def _parsed_in_parallel(
     Only the columns the parsers read are sent, and at most two chunks per worker are in flight at a time, so
     memory stays bounded by a few chunks rather than the whole month (each worker returns compact arrow strings).
     """
-    columns = [c for c in (*_REQUIRED_COLUMNS, *_OPTIONAL_COLUMNS) if c in frame.columns]
-    slim = frame[columns]
+    slim = frame[parsed_columns(frame)]
     bounds = [(i, min(i + chunk_rows, len(slim))) for i in range(0, len(slim), chunk_rows)]
     parts: list = [None] * len(bounds)
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -151,6 +150,11 @@ def _parsed_in_parallel(
         for future in pending:
             parts[pending[future]] = future.result()
     return parts
+
+
+def parsed_columns(postings: pd.DataFrame) -> list[str]:
+    """Return the columns of landed postings that `parsed_chunk` reads (what is sent to a worker process)."""
+    return [c for c in (*_REQUIRED_COLUMNS, *_OPTIONAL_COLUMNS) if c in postings.columns]
 
 
 def parsed_chunk(postings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
