@@ -15,6 +15,7 @@ Rules (folded into docs/methodology.md), first that applies wins:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extract.salary import Pay
 from extract.text import cue_search
@@ -71,6 +72,12 @@ def contract_type_from_field(contract_raw: str | None) -> str:
     """Return the contract type a structured source field states, or unknown ("full_time" alone says nothing)."""
     if not contract_raw or not isinstance(contract_raw, str):
         return "unknown"
+    return _contract_type_of_field(contract_raw)
+
+
+@lru_cache(maxsize=10_000)
+def _contract_type_of_field(contract_raw: str) -> str:
+    """Return `contract_type_from_field` of a non-empty text (cached: a board uses a handful of values)."""
     lowered = contract_raw.lower().replace("-", " ")
     words = set(_FIELD_SPLIT.split(lowered))
     for word, kind in _FIELD_WORDS:

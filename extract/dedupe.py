@@ -22,6 +22,7 @@ Rules (folded into docs/methodology.md):
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
@@ -74,9 +75,26 @@ def _key_bytes(text: object) -> bytes:
 
 def company_key(company: object) -> str:
     """Return the normalised company name without legal suffixes and filler words."""
+    return _company_key(company) if isinstance(company, str) else ""
+
+
+@lru_cache(maxsize=200_000)
+def _company_key(company: str) -> str:
+    """Return `company_key` of a text (cached: company names repeat a lot)."""
     words = normalised_key(company).split()
     kept = [w for w in words if w not in _COMPANY_FILLER]
     return " ".join(kept or words)
+
+
+def short_key(text: object) -> str:
+    """Return `normalised_key` of a title or location (cached for texts: they repeat a lot)."""
+    return _short_key(text) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=200_000)
+def _short_key(text: str) -> str:
+    """Return `normalised_key` of a text (cached)."""
+    return normalised_key(text)
 
 
 def find_duplicates(postings: pd.DataFrame) -> pd.DataFrame:
@@ -106,9 +124,9 @@ def duplicate_features(postings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray
     location = postings["location_raw"] if "location_raw" in postings else pd.Series(None, index=index, dtype=object)
     company = postings["company"] if "company" in postings else pd.Series(None, index=index, dtype=object)
     description_bytes = [_key_bytes(d) for d in descriptions]
-    title_keys = [normalised_key(t) for t in titles]
+    title_keys = [short_key(t) for t in titles]
     company_keys = [company_key(c) for c in company]
-    location_keys = [normalised_key(x) for x in location]
+    location_keys = [short_key(x) for x in location]
     features = pd.DataFrame(
         {
             "posting_id": postings["posting_id"].astype(str).to_numpy(),

@@ -29,6 +29,7 @@ import math
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -195,7 +196,7 @@ def _row_facts(
     lowered = text.lower()
     predicted = _truthy(salary_is_predicted)
     salary_text = _text(salary_raw)
-    pay = None if predicted else pay_from_fields(
+    pay = None if predicted else _pay_of_fields(
         salary_min_raw, salary_max_raw, _text(salary_currency_raw), _text(salary_period_raw)
     )
     from_text = None
@@ -216,6 +217,24 @@ def _row_facts(
         kind_of_contract, pay_facts.kind, pay_facts.low, pay_facts.high, pay_facts.mid, pay_facts.period,
         pay_facts.currency, pay_facts.flags, pay_facts.reject_reason, location.region, location.is_london, work_mode,
     )
+
+
+def _pay_of_fields(low: object, high: object, currency: str | None, period: str | None) -> Pay | None:
+    """Return `pay_from_fields` of a posting's structured pay (cached: boards repeat the same figures)."""
+    if _missing(low) and _missing(high):
+        return None
+    try:
+        return _cached_pay_of_fields(low, high, currency, period)
+    except TypeError:  # an unhashable cell
+        return pay_from_fields(low, high, currency, period)
+
+
+_cached_pay_of_fields = lru_cache(maxsize=100_000)(pay_from_fields)
+
+
+def _missing(value: object) -> bool:
+    """Return True for a missing structured value (None or NaN)."""
+    return value is None or (value.__class__ is float and value != value)
 
 
 def _stated_pay(salary_raw: str | None, description: str, title: str) -> Pay | None:
