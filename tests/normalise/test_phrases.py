@@ -78,3 +78,15 @@ def test_merged_skill_review_sums_occurrences():
     assert merged.values.tolist() == [["uk", "2026-04", "team player", 5, "teamwork:80"],
                                       ["uk", "2026-04", "grit", 4, None]]
     assert merged["occurrences"].dtype == "int64"
+
+
+def test_earliest_ending_phrases():
+    from normalise.skills import _PHRASE, earliest_ending_phrases
+
+    # Padded " end to end x": hits (last index, (key length with spaces, None, rule)) in automaton order; padded
+    # index i is text index i - 1, so " end " ending at padded 4 is text [0, 3).
+    raw = [(4, (5, None, _PHRASE)), (7, (8, None, _PHRASE)), (11, (12, None, _PHRASE)), (11, (8, None, _PHRASE)),
+           (13, (3, "x", -1))]
+    # "end" ends first and is kept; "end to" and "end to end" start inside it; "to end" starts after it; the
+    # canonical hit is no phrase.
+    assert earliest_ending_phrases(raw) == [(0, 3), (4, 10)]

@@ -123,3 +123,18 @@ def test_next_heading_finds_what_heading_finds(lines, offset):
     expected = (plain.start(), plain.end()) if plain else None
     found = (fast.start() + 1, fast.end()) if fast else None  # the fast match begins at the line break before it
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    "text, spaced",
+    [
+        ("a\u2013b", b"a b"),  # en dash: three bytes become one space
+        ("\u201cml\u201d \u00b7 x", b" ml    x"),  # curly quotes and a middle dot (two bytes)
+        ("caf\u00e9 \u20ac5", "caf\u00e9 \u20ac5".encode()),  # letters and the euro sign are no separators
+        ("\u2022\u2022", b"  "),  # adjacent separators
+    ],
+)
+def test_spaced_separator_bytes(text, spaced):
+    from normalise.skills import spaced_separator_bytes
+
+    assert spaced_separator_bytes(text.encode("utf-8")) == spaced
