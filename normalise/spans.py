@@ -402,7 +402,8 @@ def phrase_skill_extractor(extractor: SkillExtractor, train_file: Path | None = 
 REVIEW_COLUMNS = ["market", "period", "text", "occurrences", "suggestions"]
 
 
-def posting_phrase_review(facts: pd.DataFrame, extractor: SkillExtractor, min_postings: int = 2) -> pd.DataFrame:
+def posting_phrase_review(facts: pd.DataFrame, extractor: SkillExtractor, min_postings: int = 2,
+                          min_words: int = 2) -> pd.DataFrame:
     """Return `skill_review` rows for skill phrases in postings that map to no canonical skill, most frequent first.
 
     `occurrences` counts postings that contain the phrase outside canonical mentions and boilerplate; phrases in
@@ -418,7 +419,9 @@ def posting_phrase_review(facts: pd.DataFrame, extractor: SkillExtractor, min_po
     for (market, period), part in facts.groupby(["market", "period"], sort=True):
         _, counts = skill_rows_and_phrases(extractor, part["description_clean"].tolist())
         for text, n in counts.items():
-            if n >= min_postings and taxonomy.match(text) is None:
+            # One-word phrases are mostly generic ("design", "systems"): they mark skill text, but an analyst
+            # gains nothing from reviewing them as candidate skills.
+            if n >= min_postings and text.count(" ") + 1 >= min_words and taxonomy.match(text) is None:
                 suggestions = "; ".join(f"{sid}:{score:.0f}" for sid, score in taxonomy.suggestions(text))
                 rows.append((market, period, text, n, suggestions or None))
     frame = pd.DataFrame(rows, columns=REVIEW_COLUMNS).astype({"occurrences": "int64"})

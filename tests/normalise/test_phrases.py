@@ -63,9 +63,11 @@ def test_posting_phrase_review(phrased):
         "market": ["uk", "uk", "uk"], "period": ["2026-04"] * 3,
         "description_clean": ["team player wanted", "a team player and a stakeholder", "stakeholder"],
     })
-    review = posting_phrase_review(facts, phrased, min_postings=2)
+    review = posting_phrase_review(facts, phrased, min_postings=2, min_words=1)
     assert review[["market", "period", "text", "occurrences"]].values.tolist() == [
         ["uk", "2026-04", "stakeholder", 2], ["uk", "2026-04", "team player", 2]]
+    # By default one-word phrases are no candidates; three postings are more than any phrase has.
+    assert posting_phrase_review(facts, phrased)["text"].tolist() == ["team player"]
     assert posting_phrase_review(facts, phrased, min_postings=3).empty
 
 
