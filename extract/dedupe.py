@@ -22,11 +22,14 @@ Rules (folded into docs/methodology.md):
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
@@ -42,6 +45,7 @@ BINS = 64
 BANDS = 16
 ROWS_PER_BAND = BINS // BANDS
 NEIGHBOURS = 8
+BAND_THREADS = 2
 """Within one LSH bucket (sorted by date) each posting is paired with at most this many following postings."""
 
 DUPLICATE_COLUMNS = ["posting_id", "duplicate_of", "method", "similarity"]
@@ -154,7 +158,7 @@ def duplicates_from_features(features: pd.DataFrame, signatures: np.ndarray) -> 
     if n == 0:
         return empty_duplicates()
     features = features.reset_index(drop=True)
-    order = features.sort_values(["posted_at", "posting_id"], kind="stable").index.to_numpy()
+    order = _date_then_id_order(features)
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     exact_hash = features["exact_hash"].to_numpy()
@@ -223,22 +227,13 @@ def _near_pairs(
     # candidate pairs as one int64 key each, (smaller row) × size + (larger row), made unique band by band: the
     # same pair recurs in many bands, and keys are far lighter than row pairs
     size = np.int64(len(rows))
-    keys = np.array([], dtype=np.int64)
-    for band in range(BANDS):
-        bucket = _mix(company * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(band))
-        for column in range(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND):
-            bucket = _mix(bucket ^ block_signatures[:, column].astype(np.uint64))
-        order = np.lexsort((days, bucket))
-        sorted_bucket, sorted_days = bucket[order], days[order]
-        band_keys = [keys]
-        for step in range(1, min(NEIGHBOURS, len(order) - 1) + 1):
-            same = (sorted_bucket[step:] == sorted_bucket[:-step]) & (
-                sorted_days[step:] - sorted_days[:-step] <= NEAR_WINDOW_DAYS
-            )
-            if same.any():
-                left, right = order[:-step][same].astype(np.int64), order[step:][same].astype(np.int64)
-                band_keys.append(np.minimum(left, right) * size + np.maximum(left, right))
-        keys = np.unique(np.concatenate(band_keys))
+    by_day = np.argsort(days, kind="stable")
+    # numpy sorts and array arithmetic release the GIL, so bands run in parallel threads
+    with ThreadPoolExecutor(max_workers=BAND_THREADS) as threads:
+        band_keys = list(threads.map(
+            lambda band: _band_pair_keys(band, company, block_signatures, days, by_day, size), range(BANDS)
+        ))
+    keys = np.unique(np.concatenate([np.array([], dtype=np.int64), *band_keys]))
     if not len(keys):
         return empty
     pairs = np.column_stack([keys // size, keys % size])
@@ -253,6 +248,38 @@ def _near_pairs(
     )
     pairs, jaccard = pairs[title_ok], jaccard[title_ok]
     return rows[pairs[:, 0]], rows[pairs[:, 1]], jaccard
+
+
+def _band_pair_keys(
+    band: int, company: np.ndarray, signatures: np.ndarray, days: np.ndarray, by_day: np.ndarray, size: np.int64
+) -> np.ndarray:
+    """Return the unique candidate-pair keys of one LSH band: postings in one bucket, near in the date order."""
+    bucket = _mix(company * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(band))
+    columns = np.ascontiguousarray(signatures[:, band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND].T, dtype=np.uint64)
+    for column in columns:
+        bucket = _mix(bucket ^ column)
+    # by bucket, then date, then row (`by_day` is a stable date order)
+    order = by_day[np.argsort(bucket[by_day], kind="stable")]
+    sorted_bucket, sorted_days = bucket[order], days[order]
+    band_keys = [np.array([], dtype=np.int64)]
+    for step in range(1, min(NEIGHBOURS, len(order) - 1) + 1):
+        same = (sorted_bucket[step:] == sorted_bucket[:-step]) & (
+            sorted_days[step:] - sorted_days[:-step] <= NEAR_WINDOW_DAYS
+        )
+        if same.any():
+            left, right = order[:-step][same].astype(np.int64), order[step:][same].astype(np.int64)
+            band_keys.append(np.minimum(left, right) * size + np.maximum(left, right))
+    return np.unique(np.concatenate(band_keys))
+
+
+def _date_then_id_order(features: pd.DataFrame) -> np.ndarray:
+    """Return the row order of `features` by posting date, then posting id (Arrow's stable sort, nulls last)."""
+    table = pa.table({
+        "posted_at": pa.array(features["posted_at"].to_numpy(), from_pandas=True),
+        "posting_id": pa.array(features["posting_id"].to_numpy(dtype=object), type=pa.large_string(), from_pandas=True),
+    })
+    indices = pc.sort_indices(table, sort_keys=[("posted_at", "ascending"), ("posting_id", "ascending")])
+    return indices.to_numpy().astype(np.int64)
 
 
 def description_signatures(texts: np.ndarray | list[str]) -> np.ndarray:

@@ -22,15 +22,23 @@ from extract.sources import PERIOD_PATTERN, MarketConfig, SourceConfig, is_url, 
 
 log = logging.getLogger(__name__)
 
+PARALLEL_MIN_BYTES = 64 * 1024 * 1024
+"""About 40,000 postings of board JSON: below it a process pool costs more than it saves."""
+
 ParsedChunk = tuple[pd.DataFrame, pd.DataFrame, np.ndarray]
 
 
-def landed_and_parsed(config: MarketConfig, period: str, workers: int = WORKERS) -> tuple[Landed, pd.DataFrame]:
-    """Return the landed sources of `period` and the `posting_facts` of their postings (as `land` + `posting_facts`)."""
+def landed_and_parsed(
+    config: MarketConfig, period: str, workers: int = WORKERS, parallel_min_bytes: int = PARALLEL_MIN_BYTES
+) -> tuple[Landed, pd.DataFrame]:
+    """Return the landed sources of `period` and the `posting_facts` of their postings (as `land` + `posting_facts`).
+
+    Smaller months than `parallel_min_bytes` of local source files are landed and parsed in this process.
+    """
     if not PERIOD_PATTERN.match(period):
         raise ValueError(f"period must be YYYY-MM, got {period!r}")
     sources = config_parts(config, period)
-    if workers > 1 and len(sources) > 1:
+    if workers > 1 and len(sources) > 1 and sum(_size(s, period) for s in sources) >= parallel_min_bytes:
         parts, chunks = _in_pool(sources, period, config.market, workers)
     else:
         parts = [landed_part(source, period, config.market) for source in sources]

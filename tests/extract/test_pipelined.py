@@ -33,7 +33,7 @@ def expected(config):
     ],
 )
 def test_same_tables_as_land_then_posting_facts(config, expected, workers):
-    landed, facts = landed_and_parsed(config, "2024-03", workers=workers)
+    landed, facts = landed_and_parsed(config, "2024-03", workers=workers, parallel_min_bytes=0)
     expected_landed, expected_facts = expected
     for name in ("postings", "profiles", "quarantine"):
         assert_frame_equal(getattr(landed, name), getattr(expected_landed, name))
@@ -43,7 +43,7 @@ def test_same_tables_as_land_then_posting_facts(config, expected, workers):
 
 def test_repeated_source_id_on_a_later_page_is_quarantined_once(config):
     # adzuna-002.json repeats id 4601000001 of adzuna-001.json: the later row is quarantined, the first kept
-    landed, facts = landed_and_parsed(config, "2024-03", workers=2)
+    landed, facts = landed_and_parsed(config, "2024-03", workers=2, parallel_min_bytes=0)
     repeated = landed.quarantine[landed.quarantine["reason_code"] == "duplicate_source_id"]
     assert repeated["source_file"].map(lambda p: Path(p).name).tolist() == ["adzuna-002.json"]
     assert (landed.postings["source_id"] == "4601000001").sum() == 1
