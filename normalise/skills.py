@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from bisect import bisect_left
+from bisect import bisect_right
 from operator import itemgetter
 from typing import Iterable, Sequence
 
@@ -455,16 +455,29 @@ def earliest_ending_phrases(raw_hits: list[tuple[int, tuple]]) -> list[tuple[int
 
 
 def clear_spans(spans: list[tuple[int, int]], blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Return the spans (sorted, disjoint) that overlap none of the `blocked` ranges (sorted by start)."""
+    """Return the spans that overlap none of the `blocked` ranges (sorted by start)."""
+    starts, ends = _disjoint(blocked)
     kept = []
-    index, reach = 0, -1  # reach: the furthest end of the blocked ranges starting before the current span ends
-    for start, end in spans:
-        while index < len(blocked) and blocked[index][0] < end:
-            reach = max(reach, blocked[index][1])
-            index += 1
-        if reach <= start:
-            kept.append((start, end))
+    for span in spans:
+        # The first blocked range ending after the span starts is the only one that can overlap it.
+        index = bisect_right(ends, span[0])
+        if index == len(ends) or starts[index] >= span[1]:
+            kept.append(span)
     return kept
+
+
+def _disjoint(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Return the starts and ends of the union of `ranges` (sorted by start) as disjoint, ordered ranges."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in ranges:
+        if ends and start < ends[-1]:
+            if end > ends[-1]:
+                ends[-1] = end
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
 def longest_non_overlapping_by_end(found: list[tuple]) -> list[tuple]:
