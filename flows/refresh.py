@@ -9,7 +9,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from flows.tasks import (
-    StageResult, extract_skills_chunk, ingest_period, metrics_period, normalise_inputs, normalise_period,
+    StageResult, ingest_period, metrics_period, normalise_inputs, normalise_period, normalise_postings_chunk,
     publish_period, quality_report_period,
 )
 from spotlight.settings import RunSettings, check_period, period_window, shift_period
@@ -45,8 +45,10 @@ def monthly_refresh(
     skill_chunks: int = 1,
 ) -> RefreshResult:
     """Refresh one month (default: the previous complete month in Europe/London): ingest and normalise the
-    trailing window, compute metrics, publish the period. Skill extraction is split into `skill_chunks` tasks,
-    which run on the flow's task runner (a Dask cluster with `flows.dask.with_dask`)."""
+    trailing window, compute metrics, publish the period. Postings are normalised in chunk tasks of at most
+    100,000 postings; `skill_chunks` > 1 splits each month into at least that many and submits them to the
+    flow's task runner at once (a Dask cluster with `flows.dask.dask_refresh`); 1 runs them one after another,
+    each on all local cores."""
     period = check_period(period or default_period_for(london_today()))
     settings = _settings(sources, warehouse, output, taxonomy, overrides)
     normalised: list[StageResult] = []
@@ -54,11 +56,13 @@ def monthly_refresh(
     for month in period_window(period, settings.trend_months):
         landed = ingest_period(settings, month)
         ingested.append(landed)
-        inputs = normalise_inputs(settings, month, landed)
-        skill_parts = [
-            extract_skills_chunk.submit(str(settings.taxonomy), chunk) for chunk in inputs.skill_chunks(skill_chunks)
-        ]
-        normalised.append(normalise_period(settings, inputs, skill_parts))
+        inputs = normalise_inputs(settings, month, landed, skill_chunks)
+        taxonomy_dir = str(settings.taxonomy)
+        if skill_chunks > 1:
+            parts = [normalise_postings_chunk.submit(taxonomy_dir, c, inputs.work) for c in inputs.chunks]
+        else:
+            parts = [normalise_postings_chunk(taxonomy_dir, c, inputs.work) for c in inputs.chunks]
+        normalised.append(normalise_period(settings, inputs, parts))
     metrics = metrics_period(settings, period, normalised)
     published = publish_period(settings, period, ingested + normalised + [metrics], str(flow_run.get_id() or "local"))
     stages = ingested + normalised + [metrics, published]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import shutil
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE  # stages skip by their own input fingerprints (stage_runs);
 # Prefect's default input hashing would serialise whole DataFrames: ~24 GB at 1M postings (OOM, measured).
@@ -16,7 +19,10 @@ from prefect.cache_policies import NO_CACHE  # stages skip by their own input fi
 from spotlight.fingerprint import code_fingerprint, combine, files_fingerprint
 from spotlight.progress import stage_event, timed
 from spotlight.settings import RunSettings
-from spotlight.warehouse import connect, read_partition, replace_partitions, replace_tables, stage_fingerprint
+from spotlight.warehouse import (
+    connect, ensure_tables, query_chunks, read_partition, replace_partitions, replace_tables, stage_fingerprint,
+    write_chunk,
+)
 
 
 class QualityGateFailed(RuntimeError):
@@ -126,28 +132,47 @@ def ingest_period(settings: RunSettings, period: str) -> StageResult:
 
 @dataclass(frozen=True)
 class NormaliseInputs:
-    """A period's inputs to the normalise stage, or `skipped` when its outputs are up to date."""
+    """A period's inputs to the normalise stage: its ad texts as Parquet chunk files in a work folder, or
+    `skipped` when its outputs are up to date."""
 
     period: str
     fingerprint: str
     skipped: bool
-    facts: pd.DataFrame | None = None
-    profiles: pd.DataFrame | None = None
+    work: str = ""
+    chunks: tuple[str, ...] = ()
+    started: float = 0.0  # time.time() when the stage began, so its seconds include the chunk tasks
 
-    def skill_chunks(self, chunks: int) -> list[pd.DataFrame]:
-        """Return the ad texts split into `chunks` pieces for skill extraction (none when skipped)."""
-        if self.skipped or self.facts is None:
-            return []
-        texts = self.facts[["posting_id", "market", "period", "description_clean"]]
-        size = max(1, -(-len(texts) // max(1, chunks)))
-        return [texts.iloc[start:start + size] for start in range(0, len(texts), size)] or [texts]
+
+@dataclass(frozen=True)
+class PostingChunk:
+    """One chunk's normalised postings: Parquet files of `posting_roles`, `posting_skills` and quality rows."""
+
+    roles: str
+    skills: str
+    checks: str
+    rows: int
+
+
+# Postings per chunk file: bounds the memory of the stage (a chunk's texts and results) whatever the month's size.
+CHUNK_ROWS = 100_000
+
+
+def _posting_texts_sql() -> str:
+    """Return the normalise stage's input query (normalise/sql/posting_texts.sql)."""
+    import normalise
+
+    return (Path(normalise.__file__).resolve().parent / "sql" / "posting_texts.sql").read_text()
 
 
 @task(name="normalise-inputs", cache_policy=NO_CACHE)
-def normalise_inputs(settings: RunSettings, period: str, upstream: StageResult) -> NormaliseInputs:
-    """Return the period's landed facts and profiles, or `skipped` when normalise already ran on them."""
-    from extract.contracts import POSTING_FACTS, PROFILES
+def normalise_inputs(
+    settings: RunSettings, period: str, upstream: StageResult, chunks: int = 1, chunk_rows: int = CHUNK_ROWS
+) -> NormaliseInputs:
+    """Write the period's ad texts to Parquet chunks (at least `chunks`, at most `chunk_rows` postings each) in
+    the work folder, or return `skipped` when normalise already ran on the same inputs."""
+    from extract.contracts import POSTING_FACTS
 
+    started = time.time()
     taxonomy, _, _ = _taxonomy_bundle(str(settings.taxonomy))
     market = _market(settings)
     fingerprint = combine("normalise", upstream.fingerprint, taxonomy.version, code_fingerprint())
@@ -155,68 +180,102 @@ def normalise_inputs(settings: RunSettings, period: str, upstream: StageResult) 
         if stage_fingerprint(con, market, period, "normalise") == fingerprint:
             stage_event("normalise", period, "up to date, skipped")
             return NormaliseInputs(period, fingerprint, skipped=True)
-        facts = read_partition(con, POSTING_FACTS, market, period)
-        profiles = read_partition(con, PROFILES, market, period)
-    return NormaliseInputs(period, fingerprint, False, facts, _as_python_lists(profiles))
+        ensure_tables(con, [POSTING_FACTS])
+        parameters = {"market": market, "period": period}
+        texts_sql = _posting_texts_sql()
+        total = con.execute(f"SELECT count(*) FROM ({texts_sql})", parameters).fetchall()[0][0]
+        size = max(1, min(chunk_rows, -(-total // max(1, chunks))))
+        # The work folder is named after the inputs' fingerprint: a re-run after a crash finds the chunks it
+        # already normalised there and does not redo them.
+        work = settings.work_dir / "normalise" / market / period / fingerprint[:16]
+        files = query_chunks(con, texts_sql, parameters, work / "texts", size)
+    return NormaliseInputs(period, fingerprint, False, str(work), tuple(str(f) for f in files), started)
 
 
-@lru_cache(maxsize=4)
-def _skill_extractor(taxonomy_dir: str):  # noqa: ANN202 - SkillExtractor
-    """Return the skill extractor of a taxonomy folder, built once per process (once per Dask worker)."""
-    from normalise.skills import SkillExtractor
-    from normalise.taxonomy import load_taxonomy
+@task(name="normalise-postings-chunk", cache_policy=NO_CACHE)
+def normalise_postings_chunk(taxonomy_dir: str, chunk: str, work: str) -> PostingChunk:
+    """Classify the roles and extract the skills of one chunk of postings, written as Parquet beside it
+    (per-chunk work: runs on Dask when configured; a chunk whose results exist is not redone)."""
+    import pyarrow.parquet as pq
 
-    return SkillExtractor(load_taxonomy(Path(taxonomy_dir)))
+    from normalise.contracts import POSTING_ROLES, POSTING_SKILLS
+    from normalise.expectations import postings_quality_rows
+    from normalise.stage import postings_normalised
 
-
-@task(name="extract-skills", cache_policy=NO_CACHE)
-def extract_skills_chunk(taxonomy_dir: str, texts: pd.DataFrame) -> pd.DataFrame:
-    """Return `posting_skills` rows for one chunk of ad texts (per-chunk work: runs on Dask when configured)."""
-    return _skill_extractor(taxonomy_dir).posting_skills(texts)
+    number = int(Path(chunk).stem.rsplit("-", 1)[1])
+    folder = Path(work)
+    targets = [folder / name / f"chunk-{number:05d}.parquet" for name in ("roles", "skills", "checks")]
+    if all(t.exists() for t in targets):
+        rows = pq.ParquetFile(targets[0]).metadata.num_rows
+        return PostingChunk(*(str(t) for t in targets), rows)
+    _, classifier, extractor = _taxonomy_bundle(taxonomy_dir)
+    texts = pq.read_table(chunk).to_pandas()
+    tables = postings_normalised(texts, classifier, extractor)
+    checks = postings_quality_rows(tables.posting_roles, tables.posting_skills)
+    # The quality rows go last: their file marks the chunk as done.
+    write_chunk(POSTING_ROLES.conform(tables.posting_roles), folder / "roles", number)
+    write_chunk(POSTING_SKILLS.conform(tables.posting_skills), folder / "skills", number)
+    write_chunk(pa.Table.from_pandas(checks, preserve_index=False), folder / "checks", number)
+    return PostingChunk(*(str(t) for t in targets), len(texts))
 
 
 @task(name="normalise", cache_policy=NO_CACHE)
-def normalise_period(settings: RunSettings, inputs: NormaliseInputs, skill_parts: list[pd.DataFrame]) -> StageResult:
-    """Classify roles, combine the extracted skills, normalise CV profiles and write the period's tables."""
+def normalise_period(settings: RunSettings, inputs: NormaliseInputs, chunks: list[PostingChunk]) -> StageResult:
+    """Normalise the CV profiles, check every table and write the period's normalised tables, the postings'
+    ones straight from their chunk files, in one transaction; then remove the work folder."""
+    import pyarrow.parquet as pq
+
+    from extract.contracts import PROFILES
     from normalise.contracts import (
         POSTING_ROLES, POSTING_SKILLS, PROFILE_JOBS, PROFILE_SKILLS, PROFILES_NORMALISED, SKILL_REVIEW,
     )
-    from normalise.expectations import normalised_postings_report, normalised_profiles_report
-    from normalise.stage import posting_roles, profiles_normalised
+    from normalise.expectations import normalised_profiles_report, postings_quality_report
+    from normalise.stage import profiles_normalised
 
     period, fingerprint = inputs.period, inputs.fingerprint
     if inputs.skipped:
         return StageResult("normalise", period, fingerprint, skipped=True)
     taxonomy, classifier, extractor = _taxonomy_bundle(str(settings.taxonomy))
     market = _market(settings)
-    with timed() as clock:
-        roles = posting_roles(inputs.facts, classifier)
-        parts = [part for part in skill_parts if len(part)]
-        skills = pd.concat(parts, ignore_index=True) if parts else POSTING_SKILLS.empty()
-        skills = skills.sort_values(["posting_id", "skill_id"], kind="stable", ignore_index=True)
-        profile_tables = profiles_normalised(inputs.profiles, taxonomy, classifier, extractor, period_end(period))
-        quality = checked([
-            normalised_postings_report(roles, skills, taxonomy.roles),
-            normalised_profiles_report(profile_tables.profiles_normalised, profile_tables.profile_skills),
-        ])
-        with connect(settings.warehouse) as con:
-            rows = replace_partitions(
-                con, market, period,
-                {
-                    POSTING_ROLES: roles, POSTING_SKILLS: skills,
-                    PROFILES_NORMALISED: profile_tables.profiles_normalised,
-                    PROFILE_SKILLS: profile_tables.profile_skills, PROFILE_JOBS: profile_tables.profile_jobs,
-                    SKILL_REVIEW: profile_tables.skill_review,
-                },
-                completes=("normalise", fingerprint),
-            )
-    other = int((roles["role_id"] == "other").sum())
+    with connect(settings.warehouse) as con:
+        profiles = _as_python_lists(read_partition(con, PROFILES, market, period))
+    profile_tables = profiles_normalised(profiles, taxonomy, classifier, extractor, period_end(period))
+    checks = (
+        pa.concat_tables([pq.read_table(c.checks) for c in chunks]).to_pandas() if chunks
+        else postings_quality_rows_empty()
+    )
+    quality = checked([
+        postings_quality_report(checks, taxonomy.roles),
+        normalised_profiles_report(profile_tables.profiles_normalised, profile_tables.profile_skills),
+    ])
+    with connect(settings.warehouse) as con:
+        rows = replace_partitions(
+            con, market, period,
+            {
+                POSTING_ROLES: [c.roles for c in chunks], POSTING_SKILLS: [c.skills for c in chunks],
+                PROFILES_NORMALISED: profile_tables.profiles_normalised,
+                PROFILE_SKILLS: profile_tables.profile_skills, PROFILE_JOBS: profile_tables.profile_jobs,
+                SKILL_REVIEW: profile_tables.skill_review,
+            },
+            completes=("normalise", fingerprint),
+        )
+    shutil.rmtree(inputs.work, ignore_errors=True)
+    seconds = round(time.time() - inputs.started, 3)
+    other = int((checks["role_id"] == "other").sum())
     figures = {
-        "postings": len(roles), "other_role": other, "posting_skills": len(skills),
-        "profiles": len(inputs.profiles), "skill_chunks": len(skill_parts),
+        "postings": len(checks), "other_role": other, "posting_skills": rows[POSTING_SKILLS.name],
+        "profiles": len(profiles), "skill_chunks": len(chunks),
     }
-    stage_event("normalise", period, "normalised", seconds=clock["seconds"], **figures)
-    return StageResult("normalise", period, fingerprint, False, rows, clock["seconds"], figures, quality)
+    stage_event("normalise", period, "normalised", seconds=seconds, **figures)
+    return StageResult("normalise", period, fingerprint, False, rows, seconds, figures, quality)
+
+
+def postings_quality_rows_empty() -> pd.DataFrame:
+    """Return the quality rows of a period without postings."""
+    from normalise.contracts import POSTING_ROLES, POSTING_SKILLS
+    from normalise.expectations import postings_quality_rows
+
+    return postings_quality_rows(POSTING_ROLES.empty(), POSTING_SKILLS.empty())
 
 
 @task(name="metrics", cache_policy=NO_CACHE)

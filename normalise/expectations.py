@@ -47,19 +47,30 @@ def normalised_profiles_specs() -> tuple[ExpectationSpec, ...]:
 
 def with_skill_counts(frame: pd.DataFrame, skills: pd.DataFrame, key: str) -> pd.DataFrame:
     """Return `frame` with `skills_found`: how many distinct skills each record has in `skills`."""
-    counts = skills.groupby(key).size() if len(skills) else pd.Series(dtype="int64")
-    counts = counts.rename("skills_found")
+    if not len(skills):
+        return frame.assign(skills_found=pd.Series(0, index=frame.index, dtype="int64"))
+    counts = skills.groupby(key).size().rename("skills_found")
     out = frame.merge(counts, how="left", left_on=key, right_index=True)
     out["skills_found"] = out["skills_found"].fillna(0).astype("int64")
     return out
+
+
+def postings_quality_rows(posting_roles: pd.DataFrame, posting_skills: pd.DataFrame) -> pd.DataFrame:
+    """Return what the normalised-postings suite checks: one row per posting with its role and `skills_found`."""
+    frame = with_skill_counts(posting_roles, posting_skills, "posting_id")
+    return frame[["posting_id", "role_id", "role_confidence", "skills_found"]]
+
+
+def postings_quality_report(rows: pd.DataFrame, role_ids: Iterable[str]) -> QualityReport:
+    """Return the normalised-postings quality report of `postings_quality_rows` (of one chunk or many)."""
+    return quality_report(rows, "normalised_postings", normalised_postings_specs(role_ids), ("posting_id",))
 
 
 def normalised_postings_report(
     posting_roles: pd.DataFrame, posting_skills: pd.DataFrame, role_ids: Iterable[str]
 ) -> QualityReport:
     """Return the normalised-postings quality report."""
-    frame = with_skill_counts(posting_roles, posting_skills, "posting_id")
-    return quality_report(frame, "normalised_postings", normalised_postings_specs(role_ids), ("posting_id",))
+    return postings_quality_report(postings_quality_rows(posting_roles, posting_skills), role_ids)
 
 
 def normalised_profiles_report(profiles: pd.DataFrame, profile_skills: pd.DataFrame) -> QualityReport:

@@ -45,6 +45,24 @@ def posting_roles(facts: pd.DataFrame, classifier: RoleClassifier) -> pd.DataFra
     })
 
 
+@dataclass(frozen=True)
+class PostingTables:
+    posting_roles: pd.DataFrame
+    posting_skills: pd.DataFrame
+
+
+def postings_normalised(
+    texts: pd.DataFrame, classifier: RoleClassifier, extractor: SkillExtractor
+) -> PostingTables:
+    """Return the role and the cited skills of each posting of `texts` (posting_id, market, period, title_clean,
+    description_clean); skills sorted by posting and skill, as every chunking of a period gives them."""
+    skills = extractor.posting_skills(texts[["posting_id", "market", "period", "description_clean"]])
+    return PostingTables(
+        posting_roles=posting_roles(texts, classifier),
+        posting_skills=skills.sort_values(["posting_id", "skill_id"], kind="stable", ignore_index=True),
+    )
+
+
 def profiles_normalised(
     profiles: pd.DataFrame,
     taxonomy: Taxonomy,

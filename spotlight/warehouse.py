@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from spotlight.contract import Contract
 
@@ -29,22 +32,38 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contracts: Sequence[Contract])
         con.execute(contract.duckdb_ddl())
 
 
+# A table's new rows: a frame (checked against the contract here), or Parquet files written with the contract's
+# schema by `write_chunk` (checked when they were written), inserted straight from disk.
+Rows = pd.DataFrame | Sequence[Path]
+
+
 def _replace_rows(
     con: duckdb.DuckDBPyConnection,
-    tables: Mapping[Contract, pd.DataFrame],
+    tables: Mapping[Contract, Rows],
     where: str,
     parameters: dict[str, str],
     after: Callable[[dict[str, int]], None] | None = None,
 ) -> dict[str, int]:
     """Check every frame against its contract, then in one transaction delete each table's rows matching
-    `where` and insert the frame; `after` runs inside the same transaction. Returns rows written per table."""
-    conformed = {contract: contract.conform(frame) for contract, frame in tables.items()}
+    `where` and insert the frame (or the chunk files); `after` runs inside the same transaction. Returns rows
+    written per table."""
+    conformed = {
+        contract: contract.conform(rows) if isinstance(rows, pd.DataFrame) else [str(f) for f in rows]
+        for contract, rows in tables.items()
+    }
     ensure_tables(con, list(conformed))
     written: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
         for contract, table in conformed.items():
             con.execute(f'DELETE FROM "{contract.name}" WHERE {where}', parameters)
+            if isinstance(table, list):
+                columns = ", ".join(f'"{name}"' for name in contract.column_names)
+                inserted = con.execute(
+                    f'INSERT INTO "{contract.name}" SELECT {columns} FROM read_parquet($files)', {"files": table}
+                ).fetchall()[0][0] if table else 0
+                written[contract.name] = int(inserted)
+                continue
             con.register("incoming_rows", table)
             con.execute(f'INSERT INTO "{contract.name}" SELECT * FROM incoming_rows')
             con.unregister("incoming_rows")
@@ -62,10 +81,10 @@ def replace_partitions(
     con: duckdb.DuckDBPyConnection,
     market: str,
     period: str,
-    tables: Mapping[Contract, pd.DataFrame],
+    tables: Mapping[Contract, Rows],
     completes: tuple[str, str] | None = None,
 ) -> dict[str, int]:
-    """Replace the (market, period) rows of each table with the given frame, all in one transaction.
+    """Replace the (market, period) rows of each table with the given frame or chunk files, in one transaction.
 
     Every frame is checked against its contract before anything is written, so a violation leaves the
     warehouse untouched. `completes=(stage, fingerprint)` records the stage as done in the same transaction,
@@ -137,3 +156,42 @@ def forget_stages(con: duckdb.DuckDBPyConnection, market: str, period: str, stag
             "DELETE FROM stage_runs WHERE market = $market AND period = $period AND stage = $stage",
             {"market": market, "period": period, "stage": stage},
         )
+
+
+def query_chunks(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: Mapping[str, object], folder: Path, chunk_rows: int
+) -> list[Path]:
+    """Write the rows of a query to Parquet files of `chunk_rows` rows each (`chunk-00000.parquet`, …) in
+    `folder`, streaming (never the whole result in memory); return the files in row order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    reader = con.sql(sql, params=dict(parameters)).to_arrow_reader(chunk_rows)
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_rows
+        files.append(write_chunk(pa.Table.from_batches(pending, schema=reader.schema), folder, len(files)))
+        pending, pending_rows = [], 0
+
+    for batch in reader:
+        while batch.num_rows:
+            take = min(batch.num_rows, chunk_rows - pending_rows)
+            pending.append(batch.slice(0, take))
+            pending_rows += take
+            batch = batch.slice(take)
+            if pending_rows == chunk_rows:
+                flush()
+    if pending_rows:
+        flush()
+    return files
+
+
+def write_chunk(table: pa.Table, folder: Path, number: int, prefix: str = "chunk") -> Path:
+    """Write `table` to `folder/<prefix>-NNNNN.parquet` atomically (a temporary file, then a rename)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{prefix}-{number:05d}.parquet"
+    partial = target.with_suffix(".parquet.partial")
+    pq.write_table(table, partial)
+    os.replace(partial, target)
+    return target

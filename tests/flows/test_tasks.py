@@ -40,3 +40,51 @@ def test_scheduled_runs_refresh_the_previous_complete_month(today, expected):
 def test_period_end_handles_leap_years():
     assert period_end("2024-02") == dt.date(2024, 2, 29)
     assert period_end("2026-04") == dt.date(2026, 4, 30)
+
+
+def _texts_chunk(tmp_path):
+    import pyarrow as pa
+
+    from spotlight.warehouse import write_chunk
+
+    texts = pa.table({
+        "posting_id": ["p1", "p2"], "market": ["uk", "uk"], "period": ["2026-04", "2026-04"],
+        "title_clean": ["Data Engineer", "Machine Learning Engineer"],
+        "description_clean": ["You will write Python and SQL every day.", "We ship models with Docker."],
+    })
+    return write_chunk(texts, tmp_path / "texts", 3)
+
+
+def test_a_postings_chunk_is_normalised_into_its_three_files(tmp_path):
+    import pyarrow.parquet as pq
+
+    from flows.tasks import normalise_postings_chunk
+    from spotlight.settings import PROJECT_ROOT
+
+    chunk = _texts_chunk(tmp_path)
+    result = normalise_postings_chunk.fn(str(PROJECT_ROOT / "data" / "taxonomy"), str(chunk), str(tmp_path))
+    assert result.rows == 2
+    assert result.skills.endswith("skills/chunk-00003.parquet")
+    skills = pq.read_table(result.skills).to_pandas()
+    assert skills[["posting_id", "skill_id"]].values.tolist() == [["p1", "python"], ["p1", "sql"], ["p2", "docker"]]
+    roles = pq.read_table(result.roles).to_pandas()
+    assert roles["role_id"].tolist() == ["data-engineer", "machine-learning-engineer"]
+    checks = pq.read_table(result.checks).to_pandas()
+    assert checks["skills_found"].tolist() == [2, 1]
+
+
+def test_a_chunk_done_before_a_crash_is_not_redone(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from flows.tasks import normalise_postings_chunk
+    from spotlight.settings import PROJECT_ROOT
+
+    taxonomy_dir = str(PROJECT_ROOT / "data" / "taxonomy")
+    chunk = _texts_chunk(tmp_path)
+    first = normalise_postings_chunk.fn(taxonomy_dir, str(chunk), str(tmp_path))
+    # Mark the finished skills file so a recomputation would be visible.
+    pq.write_table(pa.table({"marker": [1]}), first.skills)
+    again = normalise_postings_chunk.fn(taxonomy_dir, str(chunk), str(tmp_path))
+    assert again == first
+    assert pq.read_table(first.skills).column_names == ["marker"]

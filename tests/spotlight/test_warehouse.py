@@ -47,3 +47,45 @@ def test_completes_records_the_stage_with_its_rows(tmp_path):
         assert stage_fingerprint(con, "uk", "2026-04", "s") == "fp"
         assert con.execute("SELECT rows_written FROM stage_runs").fetchone() == (2,)
         assert stage_fingerprint(con, "uk", "2026-05", "s") is None
+
+
+def test_query_chunks_streams_rows_in_order_into_files_of_the_chunk_size(tmp_path):
+    import pyarrow.parquet as pq
+
+    from spotlight.warehouse import query_chunks
+
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {COUNTS: frame("2026-04", *[(f"k{i}", i) for i in range(7)])})
+        sql = "select k, n from counts where period = $period and n >= $low order by n"
+        files = query_chunks(con, sql, {"period": "2026-04", "low": 1}, tmp_path / "chunks", 4)
+    # rows n = 1..6 (six rows), chunks of four: [1, 2, 3, 4] then [5, 6]
+    assert [f.name for f in files] == ["chunk-00000.parquet", "chunk-00001.parquet"]
+    assert [pq.read_table(f).column("n").to_pylist() for f in files] == [[1, 2, 3, 4], [5, 6]]
+    assert not list((tmp_path / "chunks").glob("*.partial"))
+
+
+def test_chunk_files_replace_a_partition_with_the_other_tables_in_one_transaction(tmp_path):
+    from spotlight.warehouse import write_chunk
+
+    parts = [
+        write_chunk(COUNTS.conform(frame("2026-04", ("a", 1), ("b", 2))), tmp_path / "counts", 0),
+        write_chunk(COUNTS.conform(frame("2026-04", ("c", 3))), tmp_path / "counts", 1),
+    ]
+    other = pd.DataFrame({"market": ["uk"], "period": ["2026-04"], "n": [9]})
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {COUNTS: frame("2026-04", ("old", 0))})
+        written = replace_partitions(con, "uk", "2026-04", {COUNTS: parts, OTHER: other}, completes=("s", "fp"))
+        assert written == {"counts": 3, "other": 1}
+        assert read_partition(con, COUNTS, "uk", "2026-04")[["k", "n"]].values.tolist() == [["a", 1], ["b", 2], ["c", 3]]
+        assert con.execute("SELECT rows_written FROM stage_runs").fetchall() == [(4,)]
+
+
+def test_a_missing_chunk_file_leaves_the_partition_untouched(tmp_path):
+    import duckdb
+
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {COUNTS: frame("2026-04", ("a", 1))}, completes=("s", "f1"))
+        with pytest.raises(duckdb.IOException):
+            replace_partitions(con, "uk", "2026-04", {COUNTS: [tmp_path / "gone.parquet"]}, completes=("s", "f2"))
+        assert read_partition(con, COUNTS, "uk", "2026-04")[["k", "n"]].values.tolist() == [["a", 1]]
+        assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
