@@ -45,32 +45,61 @@ finally:
 
 
 def refresh(sample: Path, work: Path) -> tuple[float, dict, list[int]]:
-    env = {**os.environ, "PREFECT_HOME": str(work / "prefect"), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PREFECT_HOME": str(work / "prefect"), "PYTHONPATH": str(ROOT), "SPOTLIGHT_WORK": str(work / "work")}
     peaks_file = work / "peaks.json"
     started = time.perf_counter()
-    subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-c", REFRESH_CHILD, str(peaks_file), "refresh", "--period", PERIOD,
          "--sources", str(sample / "sources.yaml"), "--warehouse", str(work / "w.duckdb"),
          "--output", str(work / "published")],
-        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )
+    tree_peak = 0
+    while process.poll() is None:
+        tree_peak = max(tree_peak, tree_rss(process.pid))
+        time.sleep(0.5)
+    if process.returncode:
+        raise SystemExit(f"refresh failed with exit code {process.returncode}")
     seconds = time.perf_counter() - started
     manifest = json.loads((work / "published" / "periods" / PERIOD / "uk" / "manifest.json").read_text())
-    return seconds, manifest, json.loads(peaks_file.read_text())
+    return seconds, manifest, [*json.loads(peaks_file.read_text()), tree_peak // 1024]
 
 
-def run(postings: int, profiles: int) -> float:
+def tree_rss(pid: int) -> int:
+    """Return the summed resident bytes of a process and its descendants (an upper bound: forked workers share
+    pages with their parent)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.Error:
+            continue
+    return total
+
+
+def run(postings: int, profiles: int, samples: Path | None = None) -> float:
     with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
         work = Path(tmp)
-        generate(work / "sample", postings, profiles)
-        seconds, manifest, (main_kb, workers_kb) = refresh(work / "sample", work)
+        # A kept sample (--samples DIR) is generated once per size and reused by later runs.
+        sample = (samples / f"{postings}-{profiles}") if samples else work / "sample"
+        if not (sample / "sources.yaml").is_file():
+            generate(sample, postings, profiles)
+        seconds, manifest, (main_kb, workers_kb, tree_kb) = refresh(sample, work)
         stages = manifest.get("stage_seconds") or manifest.get("extra", {}).get("stage_seconds", {})
         print(f"\n{postings:,} postings + {profiles:,} profiles, load {os.getloadavg()[0]:.1f}")
         for name, value in sorted(stages.items()):
             if value:
                 print(f"  {name:<22} {value:8.1f} s")
         print(f"  {'whole refresh':<22} {seconds:8.1f} s  ({postings / seconds:,.0f} postings/s)")
-        print(f"  peak memory: refresh process {main_kb / 1024:,.0f} MB, largest worker {workers_kb / 1024:,.0f} MB")
+        print(f"  peak memory: refresh process {main_kb / 1024:,.0f} MB, largest worker {workers_kb / 1024:,.0f} MB, "
+              f"process tree at once (summed RSS, sampled every 0.5 s) {tree_kb / 1024:,.0f} MB")
         return seconds
 
 
@@ -79,10 +108,12 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=1_000_000)
     parser.add_argument("--profiles", type=int, default=200_000)
     parser.add_argument("--also", type=int, default=0, help="first run this many postings (profiles scaled)")
+    parser.add_argument("--samples", type=Path, default=None,
+                        help="keep generated samples in this folder and reuse them (generation is not timed)")
     args = parser.parse_args()
     if args.also:
-        small = run(args.also, max(1, args.profiles * args.also // args.postings))
-    large = run(args.postings, args.profiles)
+        small = run(args.also, max(1, args.profiles * args.also // args.postings), args.samples)
+    large = run(args.postings, args.profiles, args.samples)
     if args.also:
         print(f"\ntime ratio {large / small:.2f} for a size ratio of {args.postings / args.also:.1f}")
 
