@@ -114,15 +114,19 @@ def empty_duplicates() -> pd.DataFrame:
     )
 
 
-def duplicate_features(postings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+def duplicate_features(
+    postings: pd.DataFrame, titles_clean: list[str] | None = None, descriptions_clean: list[str] | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Return what de-duplication compares: per posting its keys and exact hash, and description signatures.
 
-    Uses `title_clean`/`description_clean` when present. Runs on chunks (in worker processes) before
-    `duplicates_from_features` links the whole set.
+    Uses the cleaned titles and descriptions when given (in row order), else the `title_clean`/`description_clean`
+    columns when present. Runs on chunks (in worker processes) before `duplicates_from_features` links the whole set.
     """
     index = postings.index
-    titles = postings["title_clean"] if "title_clean" in postings else postings["title"].map(clean_title)
-    descriptions = (
+    titles = titles_clean if titles_clean is not None else (
+        postings["title_clean"] if "title_clean" in postings else postings["title"].map(clean_title)
+    )
+    descriptions = descriptions_clean if descriptions_clean is not None else (
         postings["description_clean"] if "description_clean" in postings else postings["description"].map(clean_text)
     )
     location = postings["location_raw"] if "location_raw" in postings else pd.Series(None, index=index, dtype=object)

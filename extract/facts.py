@@ -20,7 +20,9 @@ Rules (folded into docs/methodology.md; pay follows docs/architecture.md "Pay co
 - Speed: frames above `PARALLEL_MIN_ROWS` are parsed in chunks of `CHUNK_ROWS` by a process pool of `WORKERS`
   processes; only the columns the parsers read are sent, at most two chunks per worker are in flight, and workers
   return compact (Arrow) string columns, so memory stays bounded. Parsers cache repeated short strings (locations,
-  salary fields) and run their cue regexes only near cue words (`extract.text.cue_search`).
+  salary fields, structured pay, company names) and run their cue regexes only near cue words
+  (`extract.text.cue_search`). `extract.pipelined.landed_and_parsed` gives the same table while the month's
+  files are still landing, which is the faster way to ingest a whole month.
 """
 from __future__ import annotations
 
@@ -181,8 +183,7 @@ def parsed_chunk(postings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np
     facts["is_london"] = facts["is_london"].astype(bool)
     # one dtype per column whatever the chunking: pandas strings (missing = NaN), floats, booleans
     facts = facts.astype({c: "str" for c in _STRING_COLUMNS if c in facts.columns})
-    with_clean = postings.assign(title_clean=titles, description_clean=descriptions)
-    features, signatures = duplicate_features(with_clean)
+    features, signatures = duplicate_features(postings, titles, descriptions)
     return facts, features, signatures
 
 
