@@ -21,6 +21,8 @@ SEVERITIES = ("fail", "warn")
 EXAMPLE_LIMIT = 5
 # Above this many rows failing rows are found from SUMMARY results (row labels) instead of COMPLETE ones.
 COMPLETE_MAX_ROWS = 5_000
+# GX's column map expectations check each row on its own ("ExpectColumnValuesToBeUnique", "…ToBeBetween", …).
+ROW_EXPECTATION_PREFIX = "ExpectColumnValues"
 
 
 class QualityFailure(RuntimeError):
@@ -236,6 +238,14 @@ def quality_report(
         raise ValueError(f"suite {suite_name!r}: index column(s) {missing} are not in the frame")
     if not specs:
         return QualityReport(suite=suite_name, rows=len(frame), outcomes=())
+    if frame.empty and all(
+        s.expectation.startswith(ROW_EXPECTATION_PREFIX) and set(_spec_columns(s)) <= set(frame.columns) for s in specs
+    ):
+        # Row-by-row expectations hold on zero rows (as GX reports them); an empty month skips GX's ~0.3 s set-up.
+        outcomes = tuple(
+            ExpectationOutcome(s.name, s.severity, s.reason, True, unexpected_count=0, element_count=0) for s in specs
+        )
+        return QualityReport(suite=suite_name, rows=0, outcomes=outcomes)
 
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx

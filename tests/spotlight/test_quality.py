@@ -116,3 +116,18 @@ def test_failure_message_lists_only_failures(report) -> None:
     message = report.failure_message()
     assert "`id_unique`" in message and "`score_mostly_present`" not in message
     assert quality_report(FRAME, "ok", [SPECS[2]]).failure_message() == ""
+
+
+@pytest.mark.parametrize(
+    ("specs", "passed"),
+    [
+        (SPECS[:3], [True, True, True]),  # row-by-row checks hold on zero rows (answered without GX)
+        (SPECS, [True, True, True, False]),  # a row-count check needs GX: zero rows is below its minimum
+        ([ExpectationSpec("ghost", "ExpectColumnValuesToNotBeNull", {"column": "ghost"}, "fail", "r")], [False]),
+        # a column the frame lacks is an error even with no rows
+    ],
+)
+def test_an_empty_frame_passes_row_checks_but_not_table_checks(specs, passed) -> None:
+    report = quality_report(FRAME.iloc[0:0], "empty", specs, index_columns=["row"])
+    assert [o.success for o in report.outcomes] == passed
+    assert report.rows == 0
