@@ -24,7 +24,7 @@ def main(argv: list[str]) -> int:
     """Print the evaluation table; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=60, help="repeat the dev documents for throughput")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved throughput rounds; the best counts")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved throughput rounds; the best counts")
     parser.add_argument("--no-tagger", action="store_true", help="leave out the (slow) CRF span-tagger row")
     args = parser.parse_args(argv)
     console = Console(width=170)
