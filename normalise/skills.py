@@ -236,8 +236,7 @@ class SkillExtractor:
         return self._resolved(text, bool(self.phrases))[:2]
 
     def _resolved(self, text: str, with_phrases: bool) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], str]:
-        """Return the accepted canonical mentions, (when asked) the phrase spans clear of them and of boilerplate, and
-        the normalised text the spans index (shifted by one)."""
+        """Return accepted mentions, phrase spans clear of them and of boilerplate (when asked), and the padded text."""
         padded = self._normalised(text)
         # The automaton reports hits in order of their last character; a key spans padded[last-length+1 : last+1]
         # including its two spaces, and padded index i is text index i-1, so the words are text[last-length+1 : last-1].
