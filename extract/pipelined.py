@@ -103,7 +103,9 @@ def _row_chunks(part: LandedPart) -> list[pd.DataFrame]:
 
 
 def _size(source: SourceConfig, period: str) -> int:
-    """Return the bytes of a source part's file (0 when it is not one existing file)."""
+    """Return the bytes of a source part's file (0 when it is not one existing local file)."""
+    if source.path is None or is_url(source.path):
+        return 0
     files = resolve_files(source, period)
     try:
         return os.path.getsize(files[0]) if len(files) == 1 else 0
