@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 
 from normalise.skills import SkillExtractor
+from normalise.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
 
@@ -404,31 +405,49 @@ def phrase_skill_extractor(extractor: SkillExtractor, train_file: Path | None = 
 REVIEW_COLUMNS = ["market", "period", "text", "occurrences", "suggestions"]
 
 
-def posting_phrase_review(facts: pd.DataFrame, extractor: SkillExtractor, min_postings: int = 2,
-                          min_words: int = 2) -> pd.DataFrame:
-    """Return `skill_review` rows for skill phrases in postings that map to no canonical skill, most frequent first.
+PHRASE_COUNT_COLUMNS = ["market", "period", "text", "occurrences"]
 
-    `occurrences` counts postings that contain the phrase outside canonical mentions and boilerplate; phrases in
-    fewer than `min_postings` postings are left out. A phrase `Taxonomy.match` maps to a skill is no candidate.
+
+def posting_phrase_counts(facts: pd.DataFrame, extractor: SkillExtractor) -> pd.DataFrame:
+    """Return (market, period, text, occurrences): postings that contain each skill phrase clear of canonical mentions.
+
+    The per-chunk half of the postings' review queue: counts of chunks of one period add up (see `phrase_review`).
     """
     from normalise.skills import skill_rows_and_phrases
 
     missing = [c for c in ("market", "period", "description_clean") if c not in facts.columns]
     if missing:
-        raise ValueError(f"posting_phrase_review: input lacks columns {missing}")
-    taxonomy = extractor.taxonomy
+        raise ValueError(f"posting_phrase_counts: input lacks columns {missing}")
     rows = []
     for (market, period), part in facts.groupby(["market", "period"], sort=True):
         _, counts = skill_rows_and_phrases(extractor, part["description_clean"].tolist())
-        for text, n in counts.items():
-            # One-word phrases are mostly generic ("design", "systems"): they mark skill text, but an analyst
-            # gains nothing from reviewing them as candidate skills.
-            if n >= min_postings and text.count(" ") + 1 >= min_words and taxonomy.match(text) is None:
-                suggestions = "; ".join(f"{sid}:{score:.0f}" for sid, score in taxonomy.suggestions(text))
-                rows.append((market, period, text, n, suggestions or None))
+        rows += [(market, period, text, n) for text, n in sorted(counts.items())]
+    return pd.DataFrame(rows, columns=PHRASE_COUNT_COLUMNS).astype({"occurrences": "int64"})
+
+
+def phrase_review(counts: pd.DataFrame, taxonomy: Taxonomy, min_postings: int = 2, min_words: int = 2) -> pd.DataFrame:
+    """Return `skill_review` rows for phrase counts (summed per market, period, text) that map to no canonical skill.
+
+    Phrases in fewer than `min_postings` postings or of fewer than `min_words` words are left out; a phrase
+    `Taxonomy.match` maps to a skill is no candidate. Most frequent first.
+    """
+    summed = counts.groupby(["market", "period", "text"], sort=True, as_index=False)["occurrences"].sum()
+    rows = []
+    for market, period, text, n in summed.itertuples(index=False):
+        # One-word phrases are mostly generic ("design", "systems"): they mark skill text, but an analyst gains
+        # nothing from reviewing them as candidate skills.
+        if n >= min_postings and text.count(" ") + 1 >= min_words and taxonomy.match(text) is None:
+            suggestions = "; ".join(f"{sid}:{score:.0f}" for sid, score in taxonomy.suggestions(text))
+            rows.append((market, period, text, int(n), suggestions or None))
     frame = pd.DataFrame(rows, columns=REVIEW_COLUMNS).astype({"occurrences": "int64"})
     return frame.sort_values(["market", "period", "occurrences", "text"], ascending=[True, True, False, True],
                              ignore_index=True)
+
+
+def posting_phrase_review(facts: pd.DataFrame, extractor: SkillExtractor, min_postings: int = 2,
+                          min_words: int = 2) -> pd.DataFrame:
+    """Return `skill_review` rows for the skill phrases of `facts` that map to no canonical skill (unchunked form)."""
+    return phrase_review(posting_phrase_counts(facts, extractor), extractor.taxonomy, min_postings, min_words)
 
 
 def merged_skill_review(*reviews: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,14 @@ import pandas as pd
 import pytest
 
 from normalise.skills import SkillExtractor, clear_spans, skill_rows_and_phrases
-from normalise.spans import PhraseSettings, learned_skill_phrases, merged_skill_review, posting_phrase_review
+from normalise.spans import (
+    PhraseSettings,
+    learned_skill_phrases,
+    merged_skill_review,
+    phrase_review,
+    posting_phrase_counts,
+    posting_phrase_review,
+)
 from normalise.taxonomy import load_taxonomy
 
 
@@ -69,6 +76,18 @@ def test_posting_phrase_review(phrased):
     # By default one-word phrases are no candidates; three postings are more than any phrase has.
     assert posting_phrase_review(facts, phrased)["text"].tolist() == ["team player"]
     assert posting_phrase_review(facts, phrased, min_postings=3).empty
+
+
+def test_phrase_review_sums_chunks_before_the_threshold(phrased):
+    def chunk(*texts):
+        return pd.DataFrame({"market": "uk", "period": "2026-04", "description_clean": list(texts)})
+
+    first = posting_phrase_counts(chunk("a team player", "Docker"), phrased)
+    second = posting_phrase_counts(chunk("team player, stakeholder"), phrased)
+    assert first.values.tolist() == [["uk", "2026-04", "team player", 1]]
+    # One posting in each chunk: two postings in the period, enough for min_postings=2.
+    review = phrase_review(pd.concat([first, second]), phrased.taxonomy)
+    assert review[["text", "occurrences"]].values.tolist() == [["team player", 2]]
 
 
 def test_merged_skill_review_sums_occurrences():
