@@ -425,6 +425,10 @@ def posting_phrase_counts(facts: pd.DataFrame, extractor: SkillExtractor) -> pd.
     return pd.DataFrame(rows, columns=PHRASE_COUNT_COLUMNS).astype({"occurrences": "int64"})
 
 
+# A candidate skill neither starts nor ends with a function word ("and maintain", "end to", "team s" are fragments).
+_EDGE_WORDS = frozenset("a an and as at by for from in into of on or s the to with within".split())
+
+
 def phrase_review(counts: pd.DataFrame, taxonomy: Taxonomy, min_postings: int = 2, min_words: int = 2) -> pd.DataFrame:
     """Return `skill_review` rows for phrase counts (summed per market, period, text) that map to no canonical skill.
 
@@ -436,7 +440,9 @@ def phrase_review(counts: pd.DataFrame, taxonomy: Taxonomy, min_postings: int = 
     for market, period, text, n in summed.itertuples(index=False):
         # One-word phrases are mostly generic ("design", "systems"): they mark skill text, but an analyst gains
         # nothing from reviewing them as candidate skills.
-        if n >= min_postings and text.count(" ") + 1 >= min_words and taxonomy.match(text) is None:
+        words = text.split()
+        if (n >= min_postings and len(words) >= min_words and words[0] not in _EDGE_WORDS
+                and words[-1] not in _EDGE_WORDS and taxonomy.match(text) is None):
             suggestions = "; ".join(f"{sid}:{score:.0f}" for sid, score in taxonomy.suggestions(text))
             rows.append((market, period, text, int(n), suggestions or None))
     frame = pd.DataFrame(rows, columns=REVIEW_COLUMNS).astype({"occurrences": "int64"})

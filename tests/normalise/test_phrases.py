@@ -90,6 +90,13 @@ def test_phrase_review_sums_chunks_before_the_threshold(phrased):
     assert review[["text", "occurrences"]].values.tolist() == [["team player", 2]]
 
 
+def test_phrase_review_leaves_out_fragments(phrased):
+    counts = pd.DataFrame({"market": "uk", "period": "2026-04", "text": ["and maintain", "end to", "team player"],
+                           "occurrences": [5, 5, 5]})
+    # A phrase opening or closing on a function word is a fragment, not a candidate skill.
+    assert phrase_review(counts, phrased.taxonomy)["text"].tolist() == ["team player"]
+
+
 def test_merged_skill_review_sums_occurrences():
     profiles = pd.DataFrame({"market": ["uk"], "period": ["2026-04"], "text": ["team player"],
                              "occurrences": [3], "suggestions": [None]})
