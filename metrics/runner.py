@@ -31,9 +31,9 @@ TABLE_ORDER: tuple[Contract, ...] = (
     SKILL_DEMAND, SKILL_SUPPLY, SKILL_GAPS, SKILL_TIERS, SKILL_TRENDS,
     PAY_STATS, PREMIUM_COMBINATIONS, ROLE_COMPARISON, CAREER_PATHS,
 )
-# Inputs the SQL reads: the producers' contracts name them; a missing one is a pipeline-order mistake.
 # Tables whose SQL is run once per report role (rows partitioned by role, ordered by role first).
 PER_ROLE_TABLES: tuple[Contract, ...] = (PREMIUM_COMBINATIONS,)
+# Inputs the SQL reads: the producers' contracts name them; a missing one is a pipeline-order mistake.
 INPUT_TABLES = (
     "posting_facts", "posting_roles", "posting_skills", "profiles_normalised", "profile_skills", "profile_jobs",
     "taxonomy_units", "unit_members", "roles", "role_adjacency",
@@ -185,18 +185,14 @@ def stable_floats(frame: pd.DataFrame) -> pd.DataFrame:
 def replaced_partition(con: duckdb.DuckDBPyConnection, contract: Contract, parameters: dict[str, Any]) -> int:
     """Return the row count of `contract`'s table after replacing its partition with its SQL file's result."""
     sql = metric_sql(contract.name)
-    if contract in PER_ROLE_TABLES:
-        # One role at a time: the same rows (each role's figures depend on that role's postings only), but the
-        # itemset search holds one role's pairs and triples in memory (117M triple rows at 1M postings: ~10 GB).
-        parts = [
-            con.execute(sql, bound_parameters(sql, {**parameters, "report_roles": [role]})).df()
-            for role in sorted(parameters["report_roles"])
-        ]
-        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0] if parts else None
-        if frame is None:
-            frame = con.execute(sql, bound_parameters(sql, parameters)).df()
-    else:
-        frame = con.execute(sql, bound_parameters(sql, parameters)).df()
+    roles = parameters["report_roles"]
+    # One role at a time: the same rows (each role's figures depend on that role's postings only), but the
+    # itemset search holds one role's pairs and triples in memory (117M triple rows at 1M postings: ~10 GB).
+    role_sets = [[role] for role in sorted(roles)] if contract in PER_ROLE_TABLES and roles else [roles]
+    parts = [
+        con.execute(sql, bound_parameters(sql, {**parameters, "report_roles": role_set})).df() for role_set in role_sets
+    ]
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     table = contract.conform(stable_floats(frame))
     partition = {"market": parameters["market"], "period": parameters["period"]}
     con.execute(f'DELETE FROM "{contract.name}" WHERE market = $market AND period = $period', partition)
