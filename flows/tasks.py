@@ -183,8 +183,10 @@ def normalise_inputs(
         ensure_tables(con, [POSTING_FACTS])
         parameters = {"market": market, "period": period}
         texts_sql = _posting_texts_sql()
-        total = con.execute(f"SELECT count(*) FROM ({texts_sql})", parameters).fetchall()[0][0]
-        size = max(1, min(chunk_rows, -(-total // max(1, chunks))))
+        size = chunk_rows
+        if chunks > 1:  # at least `chunks` files (for a cluster's workers): the month's size decides their size
+            total = con.execute(f"SELECT count(*) FROM ({texts_sql})", parameters).fetchall()[0][0]
+            size = max(1, min(chunk_rows, -(-total // chunks)))
         # The work folder is named after the inputs' fingerprint: a re-run after a crash finds the chunks it
         # already normalised there and does not redo them.
         work = settings.work_dir / "normalise" / market / period / fingerprint[:16]
@@ -229,7 +231,7 @@ def normalise_period(settings: RunSettings, inputs: NormaliseInputs, chunks: lis
     from normalise.contracts import (
         POSTING_ROLES, POSTING_SKILLS, PROFILE_JOBS, PROFILE_SKILLS, PROFILES_NORMALISED, SKILL_REVIEW,
     )
-    from normalise.expectations import normalised_profiles_report, postings_quality_report
+    from normalise.expectations import normalised_profiles_report, postings_quality_report, postings_quality_rows
     from normalise.stage import profiles_normalised
 
     period, fingerprint = inputs.period, inputs.fingerprint
@@ -242,7 +244,7 @@ def normalise_period(settings: RunSettings, inputs: NormaliseInputs, chunks: lis
     profile_tables = profiles_normalised(profiles, taxonomy, classifier, extractor, period_end(period))
     checks = (
         pa.concat_tables([pq.read_table(c.checks) for c in chunks]).to_pandas() if chunks
-        else postings_quality_rows_empty()
+        else postings_quality_rows(POSTING_ROLES.empty(), POSTING_SKILLS.empty())
     )
     quality = checked([
         postings_quality_report(checks, taxonomy.roles),
@@ -268,14 +270,6 @@ def normalise_period(settings: RunSettings, inputs: NormaliseInputs, chunks: lis
     }
     stage_event("normalise", period, "normalised", seconds=seconds, **figures)
     return StageResult("normalise", period, fingerprint, False, rows, seconds, figures, quality)
-
-
-def postings_quality_rows_empty() -> pd.DataFrame:
-    """Return the quality rows of a period without postings."""
-    from normalise.contracts import POSTING_ROLES, POSTING_SKILLS
-    from normalise.expectations import postings_quality_rows
-
-    return postings_quality_rows(POSTING_ROLES.empty(), POSTING_SKILLS.empty())
 
 
 @task(name="metrics", cache_policy=NO_CACHE)

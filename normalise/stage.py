@@ -5,9 +5,9 @@ import calendar
 import importlib
 import logging
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from collections.abc import Mapping
 from typing import Any, Callable
 
 import numpy as np
