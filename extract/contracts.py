@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from spotlight.contract import BOOL, DATE, FLOAT, INT, STR, Contract, col
+from spotlight.contract import BOOL, DATE, FLOAT, INT, STR, Contract, col, long_text
 
 WORK_HISTORY_ITEM = pa.struct(
     [("title", pa.string()), ("employer", pa.string()), ("start_date", pa.date32()), ("end_date", pa.date32())]
@@ -24,7 +24,7 @@ POSTINGS = Contract(
         col("source", STR, "Source name from the market's source config.", True),
         col("source_id", STR, "The source's own id of the posting.", True),
         col("title", STR, "Job title as posted.", True),
-        col("description", STR, "Ad text as posted (may hold HTML).", True),
+        long_text("description", "Ad text as posted (may hold HTML).", True),
         col("company", STR, "Employer or agency name as posted."),
         col("location_raw", STR, "Location text as posted."),
         col("salary_raw", STR, "Salary text as posted, when the source has a salary field."),
@@ -73,7 +73,7 @@ QUARANTINE = Contract(
         col("source_row", INT, "Row number within that file (0-based).", True),
         col("reason_code", STR, "Machine-readable reason, e.g. `missing_title`, `bad_date`, `unparseable_json`.", True),
         col("reason_detail", STR, "Human-readable detail."),
-        col("raw_record", STR, "The raw record as JSON text (truncated to 10,000 characters).", True),
+        long_text("raw_record", "The raw record as JSON text (truncated to 10,000 characters).", True),
     ),
 )
 
@@ -119,7 +119,7 @@ POSTING_FACTS = Contract(
         col("market", STR, "Market.", True),
         col("period", STR, "Period `YYYY-MM`.", True),
         col("title_clean", STR, "Title with HTML stripped and whitespace normalised.", True),
-        col("description_clean", STR, "Ad text with HTML stripped, entities decoded, whitespace normalised.", True),
+        long_text("description_clean", "Ad text with HTML stripped, entities decoded, whitespace normalised.", True),
         col("contract_type", STR, "Contract type from structured fields and text cues.", True),
         col("pay_kind", STR, "`salary` (annual GBP), `day_rate` (GBP per day), `none` (no pay stated, or only predicted) or `rejected` (implausible).", True),
         col("pay_min", FLOAT, "Lower pay bound in the unit of `pay_kind`."),

@@ -73,3 +73,25 @@ def test_dates_round_trip():
     }])
     table = PROFILES.conform(frame)
     assert table.column("work_history").to_pylist()[0][0]["start_date"] == dt.date(2020, 1, 1)
+
+
+def test_long_text_columns_are_stored_zstd_compressed(tmp_path):
+    from spotlight.contract import long_text
+    from spotlight.warehouse import connect, replace_tables
+
+    texts = Contract(
+        name="texts", description="Long texts.",
+        columns=(col("id", STR, "Key.", True), long_text("body", "Ad text.", True)),
+    )
+    assert '"body" VARCHAR NOT NULL USING COMPRESSION zstd' in texts.duckdb_ddl()
+    assert '"id" VARCHAR NOT NULL,' in texts.duckdb_ddl()
+    frame = pd.DataFrame({"id": [str(i) for i in range(3000)], "body": [f"<p>ad {i} " * 40 for i in range(3000)]})
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_tables(con, {texts: frame})
+        con.execute("CHECKPOINT")
+        methods = dict(con.execute(
+            "SELECT DISTINCT column_name, compression FROM pragma_storage_info('texts') WHERE segment_type = 'VARCHAR'"
+        ).fetchall())
+        assert con.execute("SELECT body FROM texts WHERE id = '2999'").fetchall()[0][0] == "<p>ad 2999 " * 40
+    assert methods["body"].lower() == "zstd"
+    assert methods["id"].lower() != "zstd"
