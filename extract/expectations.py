@@ -82,4 +82,10 @@ def postings_checked(postings: pd.DataFrame) -> pd.DataFrame:
 
 def landed_postings_report(postings: pd.DataFrame, period: str) -> QualityReport:
     """Return the quality report of landed `postings` for run `period`."""
-    return quality_report(postings_checked(postings), SUITE_NAME, landed_postings_specs(period), INDEX_COLUMNS)
+    return checked_postings_report(postings_checked(postings), period)
+
+
+def checked_postings_report(checked: pd.DataFrame, period: str) -> QualityReport:
+    """Return the quality report of landed postings already passed through `postings_checked` (for example in
+    chunks by `extract.staged`, keeping only the columns the suite reads)."""
+    return quality_report(checked, SUITE_NAME, landed_postings_specs(period), INDEX_COLUMNS)

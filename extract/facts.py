@@ -21,8 +21,8 @@ Rules (folded into docs/methodology.md; pay follows docs/architecture.md "Pay co
   processes; only the columns the parsers read are sent, at most two chunks per worker are in flight, and workers
   return compact (Arrow) string columns, so memory stays bounded. Parsers cache repeated short strings (locations,
   salary fields, structured pay, company names) and run their cue regexes only near cue words
-  (`extract.text.cue_search`). `extract.pipelined.landed_and_parsed` gives the same table while the month's
-  files are still landing, which is the faster way to ingest a whole month.
+  (`extract.text.cue_search`). The flow's ingest stage does not hold a month in memory: `extract.staged` lands and
+  parses it part by part into Parquet files with `parsed_chunk`, and links duplicates over the whole month.
 """
 from __future__ import annotations
 

@@ -93,13 +93,16 @@ def ingest_fingerprint(settings: RunSettings, period: str) -> tuple[str, str]:
 
 @task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_is_io_error)
 def ingest_period(settings: RunSettings, period: str) -> StageResult:
-    """Land one period's postings and profiles, parse their facts, de-duplicate and account for every row."""
+    """Land one period's postings and profiles, parse their facts, de-duplicate and account for every row.
+
+    The sources are landed and parsed part by part into Parquet files in a work folder (`extract.staged`), which
+    the warehouse inserts from in one transaction; the folder is removed once the month is committed.
+    """
     from extract.accounting import ingest_accounting
     from extract.contracts import INGEST_ACCOUNTING, POSTING_FACTS, POSTINGS, PROFILES, QUARANTINE
-    from extract.expectations import landed_postings_report
-    from extract.facts import posting_facts
-    from extract.ingest import land
+    from extract.expectations import checked_postings_report
     from extract.sources import load_market_config
+    from extract.staged import staged_ingest
 
     market, fingerprint = ingest_fingerprint(settings, period)
     with connect(settings.warehouse) as con:
@@ -108,23 +111,26 @@ def ingest_period(settings: RunSettings, period: str) -> StageResult:
             return StageResult("ingest", period, fingerprint, skipped=True)
     with timed() as clock:
         config = load_market_config(settings.sources)
-        landed = land(config, period)
-        facts = posting_facts(landed.postings)
-        duplicate_ids = set(facts.loc[facts["duplicate_of"].notna(), "posting_id"])
+        work = settings.work_dir / "ingest" / market / period / fingerprint[:16]
+        staged = staged_ingest(config, period, work)
+        keys = staged.keys
         duplicates_by_source = (
-            landed.postings.loc[landed.postings["posting_id"].isin(duplicate_ids), "source"].value_counts().to_dict()
+            keys.postings.loc[keys.postings["posting_id"].isin(staged.duplicates["posting_id"]), "source"]
+            .value_counts().to_dict()
         )
-        accounting = ingest_accounting(landed, duplicates_by_source, market, period)
-        quality = checked([landed_postings_report(landed.postings, period)])
+        accounting = ingest_accounting(keys, duplicates_by_source, market, period)
+        quality = checked([checked_postings_report(staged.checked, period)])
         with connect(settings.warehouse) as con:
             rows = replace_partitions(
                 con, market, period,
                 {
-                    POSTINGS: landed.postings, PROFILES: landed.profiles, QUARANTINE: landed.quarantine,
-                    POSTING_FACTS: facts, INGEST_ACCOUNTING: accounting,
+                    POSTINGS: [Path(f) for f in staged.postings], PROFILES: [Path(f) for f in staged.profiles],
+                    QUARANTINE: keys.quarantine, POSTING_FACTS: [Path(f) for f in staged.facts],
+                    INGEST_ACCOUNTING: accounting,
                 },
                 completes=("ingest", fingerprint),
             )
+        shutil.rmtree(work, ignore_errors=True)
     totals = accounting[["rows_in", "accepted", "duplicates", "quarantined"]].sum().astype(int).to_dict()
     stage_event("ingest", period, "landed", seconds=clock["seconds"], **totals)
     return StageResult("ingest", period, fingerprint, False, rows, clock["seconds"], totals, quality)

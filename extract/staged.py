@@ -1,0 +1,293 @@
+"""Staged ingest: a month's sources landed and parsed part by part into Parquet files, never whole in memory.
+
+`staged_ingest(config, period, folder)` gives what `land(config, period)` and `posting_facts` of its postings give,
+as Parquet chunk files in `folder` (written with the contracts' schemas, so the warehouse inserts them straight from
+disk) plus the small per-row facts the stage needs in memory (ids, sources, quarantined rows, duplicate links and
+the landed-postings check columns):
+
+1. *land*: each source part (`extract.ingest.config_parts`: one per local file) is landed by a worker process,
+   largest first; its accepted rows are written in files of `CHUNK_ROWS` rows (`rows/part-PPPPP-CCCCC.parquet`);
+   only their keys and the quarantined rows come back. URL and API sources land in this process, where the network
+   client and its credentials live.
+2. *parse*: each postings file is parsed by a worker as soon as it is written (`extract.facts.parsed_chunk`): its
+   facts go to `facts/part-PPPPP-CCCCC.parquet` without duplicate links; the de-duplication features and the
+   landed-postings check columns come back.
+3. *link*: source ids repeated across the parts of a source are quarantined (`duplicate_source_id`, as
+   `extract.ingest.landed_from_parts` does) and their rows filtered out of the files; duplicates are linked over the
+   whole month here; each facts file is rewritten with its `duplicate_of` / `duplicate_method` by a worker.
+
+At most two tasks per worker are in flight, so memory is bounded by a few chunks and the largest source file rather
+than the month. Months whose local source files total less than `PARALLEL_MIN_BYTES` run every task in this process.
+Files are written under a temporary name and renamed, so a file that exists is complete.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from extract.contracts import POSTING_FACTS, POSTINGS, PROFILES
+from extract.dedupe import duplicates_from_features
+from extract.expectations import postings_checked
+from extract.facts import WORKERS, parsed_chunk, parsed_columns
+from extract.ingest import Landed, config_parts, landed_from_parts, landed_part
+from extract.sources import PERIOD_PATTERN, MarketConfig, SourceConfig, is_url, resolve_files
+
+log = logging.getLogger(__name__)
+
+CHUNK_ROWS = 25_000
+"""Rows per Parquet file, and so per parse task."""
+PARALLEL_MIN_BYTES = 64 * 1024 * 1024
+"""About 40,000 postings of board JSON: below it a process pool costs more than it saves."""
+KEY_COLUMNS = ("source", "source_id", "source_row")
+CHECK_COLUMNS = ("source", "source_row", "posting_id", "title", "description", "posted_at", "period", "pay_stated",
+                 "location_text")
+"""The columns of `extract.expectations.postings_checked` the landed-postings suite reads (the description cut to
+its first `CHECK_TEXT_CHARS` characters: the suite only asks whether it is there)."""
+CHECK_TEXT_CHARS = 60
+
+
+@dataclass(frozen=True)
+class StagedPart:
+    """One landed source part: the keys of its accepted rows (id column, source, source_id, source_row, in order),
+    its quarantined rows and input-row order (as `extract.ingest.LandedPart`), and its rows files."""
+
+    source: SourceConfig
+    accepted: pd.DataFrame
+    quarantined: tuple[tuple[str, int, str, str | None, str], ...]
+    order: np.ndarray
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What parsing one postings file gave: its facts file, de-duplication features and signatures, check rows."""
+
+    facts: str
+    features: pd.DataFrame
+    signatures: np.ndarray
+    checked: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A staged month: `keys` is a Landed whose postings and profiles hold only the key columns (for accounting),
+    with the full quarantine; the files hold the accepted rows and the linked posting facts, in landing order."""
+
+    keys: Landed
+    postings: tuple[str, ...]
+    profiles: tuple[str, ...]
+    facts: tuple[str, ...]
+    duplicates: pd.DataFrame
+    checked: pd.DataFrame
+
+
+def staged_ingest(
+    config: MarketConfig, period: str, folder: Path, workers: int = WORKERS,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+) -> Staged:
+    """Land and parse every source of `config` for `period` into Parquet files under `folder` (emptied first)."""
+    if not PERIOD_PATTERN.match(period):
+        raise ValueError(f"period must be YYYY-MM, got {period!r}")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    sources = config_parts(config, period)
+    in_pool = workers > 1 and sum(_size(s, period) for s in sources) >= parallel_min_bytes
+    with (ProcessPoolExecutor(max_workers=workers) if in_pool else _InProcess()) as pool:
+        parts, parsed = _landed_and_parsed(pool, workers, sources, period, config.market, folder)
+        keys, kept_rows = landed_from_parts(config, period, parts)
+        for part, kept in zip(parts, kept_rows, strict=True):
+            if not kept.all():
+                _drop_repeated_ids(part, kept, parsed)
+        files = [f for part in parts for f in part.files]
+        chunks = [parsed[f] for f in files if f in parsed]
+        duplicates = _linked(chunks)
+        facts = _with_links(pool, workers, chunks, duplicates)
+    checked = pd.concat([c.checked for c in chunks], ignore_index=True) if chunks else _empty_checked()
+    kinds = {part.source.name: part.source.kind for part in parts}
+    return Staged(
+        keys=keys,
+        postings=tuple(f for part in parts if kinds[part.source.name] == "postings" for f in part.files),
+        profiles=tuple(f for part in parts if kinds[part.source.name] == "profiles" for f in part.files),
+        facts=tuple(facts),
+        duplicates=duplicates,
+        checked=checked,
+    )
+
+
+def staged_part(source: SourceConfig, period: str, market: str, folder: str, number: int) -> StagedPart:
+    """Land one source part and write its accepted rows to Parquet files of `CHUNK_ROWS` rows; return their keys."""
+    part = landed_part(source, period, market)
+    contract, id_column = (POSTINGS, "posting_id") if source.kind == "postings" else (PROFILES, "profile_id")
+    rows = part.accepted
+    files = tuple(
+        str(_write(contract.conform(rows.iloc[start:start + CHUNK_ROWS].reset_index(drop=True)),
+                   Path(folder) / "rows" / f"part-{number:05d}-{chunk:05d}.parquet"))
+        for chunk, start in enumerate(range(0, len(rows), CHUNK_ROWS))
+    )
+    keys = rows[[id_column, *KEY_COLUMNS]].copy()
+    return StagedPart(source, keys, part.quarantined, part.order, files)
+
+
+def parsed_file(path: str) -> ParsedFile:
+    """Parse the postings of one rows file: write their facts (duplicates not linked) beside it, return the rest."""
+    names = pq.read_schema(path).names
+    wanted = [*parsed_columns(pd.DataFrame(columns=names)), "source", "source_row", "period"]
+    postings = pq.read_table(path, columns=list(dict.fromkeys(wanted))).to_pandas()
+    facts, features, signatures = parsed_chunk(postings)
+    facts["duplicate_of"] = None
+    facts["duplicate_method"] = None
+    target = Path(path).parent.parent / "facts" / Path(path).name
+    _write(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target)
+    checked = postings_checked(postings)
+    checked["description"] = checked["description"].str.slice(0, CHECK_TEXT_CHARS)
+    return ParsedFile(str(target), features, signatures, checked[list(CHECK_COLUMNS)].reset_index(drop=True))
+
+
+def linked_file(path: str, duplicates: pd.DataFrame) -> str:
+    """Rewrite a facts file with the duplicate links of its postings (`posting_id`, `duplicate_of`, `method`)."""
+    table = pq.read_table(path)
+    if len(duplicates):
+        ids = table.column("posting_id")
+        position = pc.index_in(ids, value_set=pa.array(duplicates["posting_id"].to_numpy(), type=pa.string()))
+        for column, values in (("duplicate_of", duplicates["duplicate_of"]), ("duplicate_method", duplicates["method"])):
+            linked = pc.take(pa.array(values.to_numpy(), type=pa.string()), position)
+            table = table.set_column(table.schema.get_field_index(column), column, linked)
+    _write(table, Path(path))
+    return path
+
+
+def _landed_and_parsed(
+    pool, workers: int, sources: list[SourceConfig], period: str, market: str, folder: Path,  # noqa: ANN001
+) -> tuple[list[StagedPart], dict[str, ParsedFile]]:
+    """Return every source part landed (in order) and every postings file parsed, by file path."""
+    parts: list = [None] * len(sources)
+    parsed: dict[str, ParsedFile] = {}
+    local = [i for i, s in enumerate(sources) if s.path is not None and not is_url(s.path)]
+    to_land = sorted(local, key=lambda i: -_size(sources[i], period))
+    to_parse: list[str] = []
+
+    def landed(index: int, part: StagedPart) -> None:
+        parts[index] = part
+        if part.source.kind == "postings" and len(part.accepted):
+            to_parse.extend(part.files)
+
+    for i, source in enumerate(sources):
+        if i not in local:  # URLs and APIs land here (network clients and credentials stay in this process)
+            landed(i, staged_part(source, period, market, str(folder), i))
+    pending: dict[Future, tuple[str, object]] = {}
+    while to_land or to_parse or pending:
+        while len(pending) < 2 * workers and (to_parse or to_land):
+            if to_parse:
+                path = to_parse.pop(0)
+                pending[pool.submit(parsed_file, path)] = ("parse", path)
+            else:
+                index = to_land.pop(0)
+                pending[pool.submit(staged_part, sources[index], period, market, str(folder), index)] = ("land", index)
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            task, key = pending.pop(future)
+            if task == "land":
+                landed(key, future.result())
+            else:
+                parsed[key] = future.result()
+    return parts, parsed
+
+
+def _drop_repeated_ids(part: StagedPart, kept: np.ndarray, parsed: dict[str, ParsedFile]) -> None:
+    """Remove from a part's files (rows, and facts and parse results) the rows quarantined as repeated source ids."""
+    bounds = np.cumsum([0] + [pq.ParquetFile(f).metadata.num_rows for f in part.files])
+    for i, path in enumerate(part.files):
+        keep = kept[bounds[i]:bounds[i + 1]]
+        if keep.all():
+            continue
+        mask = pa.array(keep)
+        _write(pq.read_table(path).filter(mask), Path(path))
+        if path in parsed:
+            result = parsed[path]
+            _write(pq.read_table(result.facts).filter(mask), Path(result.facts))
+            parsed[path] = ParsedFile(
+                result.facts, result.features[keep].reset_index(drop=True), result.signatures[keep],
+                result.checked[keep].reset_index(drop=True),
+            )
+
+
+def _linked(chunks: list[ParsedFile]) -> pd.DataFrame:
+    """Return the duplicate links over every parsed file (`extract.dedupe.duplicates_from_features`)."""
+    if not chunks:
+        return pd.DataFrame({"posting_id": [], "duplicate_of": [], "method": []}, dtype=object)
+    features = pd.concat([c.features for c in chunks], ignore_index=True)
+    signatures = np.concatenate([c.signatures for c in chunks])
+    duplicates = duplicates_from_features(features, signatures)
+    log.info("staged ingest: %d postings, %d exact and %d near duplicates", len(features),
+             int((duplicates["method"] == "exact").sum()), int((duplicates["method"] == "near").sum()))
+    return duplicates[["posting_id", "duplicate_of", "method"]].reset_index(drop=True)
+
+
+def _with_links(pool, workers: int, chunks: list[ParsedFile], duplicates: pd.DataFrame) -> list[str]:  # noqa: ANN001
+    """Rewrite every facts file with its postings' duplicate links; return the files in order."""
+    file_of = pd.Series(
+        np.repeat(np.arange(len(chunks)), [len(c.features) for c in chunks]),
+        index=pd.concat([c.features["posting_id"] for c in chunks], ignore_index=True) if chunks else None,
+        dtype="int64",
+    )
+    by_file = duplicates.groupby(file_of.reindex(duplicates["posting_id"]).to_numpy()) if len(duplicates) else None
+    groups = dict(iter(by_file)) if by_file is not None else {}
+    return list(pool.map(linked_file, [c.facts for c in chunks],
+                         [groups.get(i, duplicates.iloc[:0]) for i in range(len(chunks))]))
+
+
+def _write(table: pa.Table, target: Path) -> Path:
+    """Write `table` to `target` atomically (a temporary file, then a rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    pq.write_table(table, partial)
+    os.replace(partial, target)
+    return target
+
+
+def _empty_checked() -> pd.DataFrame:
+    """Return the check columns of no postings."""
+    return postings_checked(POSTINGS.empty())[list(CHECK_COLUMNS)]
+
+
+def _size(source: SourceConfig, period: str) -> int:
+    """Return the bytes of a source part's file (0 when it is not one existing local file)."""
+    if source.path is None or is_url(source.path):
+        return 0
+    files = resolve_files(source, period)
+    try:
+        return os.path.getsize(files[0]) if len(files) == 1 else 0
+    except OSError:
+        return 0
+
+
+class _InProcess:
+    """A stand-in for the process pool that runs every task in this process, when the month is small."""
+
+    def __enter__(self) -> _InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, function: Callable, *args: object) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(function(*args))
+        except BaseException as error:  # noqa: BLE001 - re-raised by future.result(), as a pool would
+            future.set_exception(error)
+        return future
+
+    def map(self, function: Callable, *iterables: object):  # noqa: ANN201 - an iterator, as Executor.map
+        return map(function, *iterables)
