@@ -22,11 +22,12 @@ Files are written under a temporary name and renamed, so a file that exists is c
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,16 +95,25 @@ class Staged:
 
 def staged_ingest(
     config: MarketConfig, period: str, folder: Path, workers: int = WORKERS,
-    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES, executor: Executor | None = None,
 ) -> Staged:
-    """Land and parse every source of `config` for `period` into Parquet files under `folder` (emptied first)."""
+    """Land and parse every source of `config` for `period` into Parquet files under `folder` (emptied first).
+
+    The tasks run on `executor` when one is given (for example the flow's Dask cluster, see
+    `flows.tasks.TaskRunnerPool`; `workers` then bounds the tasks in flight to two per worker), else on a process
+    pool of `workers` processes, or in this process for a month smaller than `parallel_min_bytes`.
+    """
     if not PERIOD_PATTERN.match(period):
         raise ValueError(f"period must be YYYY-MM, got {period!r}")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     sources = config_parts(config, period)
     in_pool = workers > 1 and sum(_size(s, period) for s in sources) >= parallel_min_bytes
-    with (ProcessPoolExecutor(max_workers=workers) if in_pool else _InProcess()) as pool:
+    if executor is not None:
+        running = contextlib.nullcontext(executor)
+    else:
+        running = ProcessPoolExecutor(max_workers=workers) if in_pool else _InProcess()
+    with running as pool:
         parts, parsed = _landed_and_parsed(pool, workers, sources, period, config.market, folder)
         keys, kept_rows = landed_from_parts(config, period, parts)
         for part, kept in zip(parts, kept_rows, strict=True):

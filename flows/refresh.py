@@ -47,14 +47,14 @@ def monthly_refresh(
     """Refresh one month (default: the previous complete month in Europe/London): ingest and normalise the
     trailing window, compute metrics, publish the period. Postings are normalised in chunk tasks of at most
     100,000 postings; `skill_chunks` > 1 splits each month into at least that many and submits them to the
-    flow's task runner at once (a Dask cluster with `flows.dask.dask_refresh`); 1 runs them one after another,
-    each on all local cores."""
+    flow's task runner at once (a Dask cluster with `flows.dask.dask_refresh`), and lands and parses the month's
+    source files as tasks of that runner too; 1 runs them one after another, each on all local cores."""
     period = check_period(period or default_period_for(london_today()))
     settings = _settings(sources, warehouse, output, taxonomy, overrides)
     normalised: list[StageResult] = []
     ingested: list[StageResult] = []
     for month in period_window(period, settings.trend_months):
-        landed = ingest_period(settings, month)
+        landed = ingest_period(settings, month, skill_chunks if skill_chunks > 1 else 0)
         ingested.append(landed)
         inputs = normalise_inputs(settings, month, landed, skill_chunks)
         taxonomy_dir = str(settings.taxonomy)

@@ -3,6 +3,7 @@ and writes its contract tables back in one transaction. Retries are on source I/
 from __future__ import annotations
 
 import calendar
+import concurrent.futures
 import datetime as dt
 import shutil
 import time
@@ -91,12 +92,62 @@ def ingest_fingerprint(settings: RunSettings, period: str) -> tuple[str, str]:
     )
 
 
+@task(name="ingest-part", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10],
+      retry_condition_fn=_is_io_error)
+def ingest_part(source, period: str, market: str, folder: str, number: int):  # noqa: ANN001, ANN201
+    """Land one source part into Parquet files (`extract.staged.staged_part`), as a task of the flow's runner."""
+    from extract.staged import staged_part
+
+    return staged_part(source, period, market, folder, number)
+
+
+@task(name="parse-postings-file", cache_policy=NO_CACHE)
+def parse_postings_file(path: str):  # noqa: ANN201 - extract.staged.ParsedFile
+    """Parse one file of landed postings (`extract.staged.parsed_file`), as a task of the flow's runner."""
+    from extract.staged import parsed_file
+
+    return parsed_file(path)
+
+
+@task(name="link-postings-file", cache_policy=NO_CACHE)
+def link_postings_file(path: str, duplicates: pd.DataFrame) -> str:
+    """Write the duplicate links into one facts file (`extract.staged.linked_file`), as a task of the runner."""
+    from extract.staged import linked_file
+
+    return linked_file(path, duplicates)
+
+
+class TaskRunnerPool(concurrent.futures.Executor):
+    """An Executor that runs `extract.staged`'s functions as Prefect tasks on the flow's task runner (a Dask
+    cluster with `flows.dask.dask_refresh`), so a month's landing and parsing is spread over the cluster."""
+
+    def __init__(self) -> None:
+        from extract.staged import linked_file, parsed_file, staged_part
+
+        self._tasks = {staged_part: ingest_part, parsed_file: parse_postings_file, linked_file: link_postings_file}
+
+    def submit(self, fn, /, *args, **kwargs) -> concurrent.futures.Future:  # noqa: ANN001
+        settled: concurrent.futures.Future = concurrent.futures.Future()
+        submitted = self._tasks[fn].submit(*args, **kwargs)
+
+        def settle(done) -> None:  # noqa: ANN001 - the PrefectFuture
+            try:
+                settled.set_result(done.result())
+            except BaseException as error:  # noqa: BLE001 - handed to whoever waits on the future
+                settled.set_exception(error)
+
+        submitted.add_done_callback(settle)
+        return settled
+
+
 @task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10], retry_condition_fn=_is_io_error)
-def ingest_period(settings: RunSettings, period: str) -> StageResult:
+def ingest_period(settings: RunSettings, period: str, workers: int = 0) -> StageResult:
     """Land one period's postings and profiles, parse their facts, de-duplicate and account for every row.
 
     The sources are landed and parsed part by part into Parquet files in a work folder (`extract.staged`), which
-    the warehouse inserts from in one transaction; the folder is removed once the month is committed.
+    the warehouse inserts from in one transaction; the folder is removed once the month is committed. With
+    `workers` > 0 the parts and files are tasks of the flow's task runner (the Dask cluster's workers, which must
+    see the work folder); otherwise a local process pool runs them.
     """
     from extract.accounting import ingest_accounting
     from extract.contracts import INGEST_ACCOUNTING, POSTING_FACTS, POSTINGS, PROFILES, QUARANTINE
@@ -112,7 +163,10 @@ def ingest_period(settings: RunSettings, period: str) -> StageResult:
     with timed() as clock:
         config = load_market_config(settings.sources)
         work = settings.work_dir / "ingest" / market / period / fingerprint[:16]
-        staged = staged_ingest(config, period, work)
+        if workers > 0:
+            staged = staged_ingest(config, period, work, workers=workers, executor=TaskRunnerPool())
+        else:
+            staged = staged_ingest(config, period, work)
         keys = staged.keys
         duplicates_by_source = (
             keys.postings.loc[keys.postings["posting_id"].isin(staged.duplicates["posting_id"]), "source"]

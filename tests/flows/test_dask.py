@@ -17,3 +17,15 @@ def test_dask_run_equals_local_run(reference_run, run_paths):
     normalised = [s for s in result.stages if s.stage == "normalise" and not s.skipped and s.figures["postings"]]
     assert normalised and all(s.figures["skill_chunks"] == 4 for s in normalised)
     assert published_digests(run_paths.output) == published_digests(Path(local["output"]))
+    # the source files were landed and parsed as tasks of the cluster, not by the local process pool
+    assert _completed_task_runs("ingest-part") >= 13 * 3  # at least one part per source and month of the window
+    assert _completed_task_runs("parse-postings-file") >= 3 * 2  # the sample has three months of Adzuna and Reed
+
+
+def _completed_task_runs(name: str) -> int:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name)), limit=200)
+    return sum(1 for run in runs if run.state is not None and run.state.is_completed())
