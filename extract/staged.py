@@ -183,7 +183,8 @@ def _landed_and_parsed(
     """Return every source part landed (in order) and every postings file parsed, by file path."""
     parts: list = [None] * len(sources)
     parsed: dict[str, ParsedFile] = {}
-    local = [i for i, s in enumerate(sources) if s.path is not None and not is_url(s.path)]
+    # Local files are landed by the pool; a source with no file for the month has nothing to read and lands here.
+    local = [i for i, s in enumerate(sources) if s.path is not None and not is_url(s.path) and resolve_files(s, period)]
     to_land = sorted(local, key=lambda i: -_size(sources[i], period))
     to_parse: list[str] = []
 
@@ -193,7 +194,7 @@ def _landed_and_parsed(
             to_parse.extend(part.files)
 
     for i, source in enumerate(sources):
-        if i not in local:  # URLs and APIs land here (network clients and credentials stay in this process)
+        if i not in local:  # URLs and APIs land here too (network clients and credentials stay in this process)
             landed(i, staged_part(source, period, market, str(folder), i))
     pending: dict[Future, tuple[str, object]] = {}
     while to_land or to_parse or pending:

@@ -18,8 +18,9 @@ def test_dask_run_equals_local_run(reference_run, run_paths):
     assert normalised and all(s.figures["skill_chunks"] == 4 for s in normalised)
     assert published_digests(run_paths.output) == published_digests(Path(local["output"]))
     # the source files were landed and parsed as tasks of the cluster, not by the local process pool
-    assert _completed_task_runs("ingest-part") >= 13 * 3  # at least one part per source and month of the window
-    assert _completed_task_runs("parse-postings-file") >= 3 * 2  # the sample has three months of Adzuna and Reed
+    # one part per source file: Adzuna and Reed for each of the sample's three months, CVs for the latest
+    assert _completed_task_runs("ingest-part") == 3 * 2 + 1
+    assert _completed_task_runs("parse-postings-file") == 3 * 2  # each file under 25,000 postings: one file each
 
 
 def _completed_task_runs(name: str) -> int:
