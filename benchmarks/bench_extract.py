@@ -37,6 +37,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from extract.facts import posting_facts  # noqa: E402
+from machine import cpu_ticks, stolen_share  # noqa: E402
 
 TITLES = ("Machine Learning Engineer", "Senior Data Scientist", "Data Engineer", "MLOps Engineer", "Data Analyst",
           "Analytics Engineer", "BI Developer", "Lead Data Scientist", "AI Engineer", "Data Architect",
@@ -226,6 +227,7 @@ def measure_stage(sample_dir: Path, period: str, workers: int) -> dict:
 
     load_before = load_average()
     cpu_before = cpu_seconds()
+    ticks = cpu_ticks()
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
         started = time.perf_counter()
         config = load_market_config(sample_dir / "sources.yaml")
@@ -255,6 +257,7 @@ def measure_stage(sample_dir: Path, period: str, workers: int) -> dict:
         "cpu_s": cpu_seconds() - cpu_before, "peak_main_mib": own, "peak_worker_mib": children,
         "load_before": load_before, "load_after": load_average(),
         "duplicates": len(staged.duplicates), "pay_kinds": {}, "unknown_region": float("nan"),
+        "stolen": stolen_share(ticks, cpu_ticks()),
     }
 
 
@@ -282,7 +285,8 @@ def report(figures: dict) -> None:
             f"{figures['write_s']:.1f} s ({figures['warehouse_mib']:,.0f} MiB); {figures['ingest_s']:.1f} s = "
             f"{figures['ingest_rows_per_s']:,.0f} postings/s end to end"
         )
-        print(f"  failed checks: {figures['failed_checks'] or 'none'}")
+        print(f"  failed checks: {figures['failed_checks'] or 'none'}; CPU time stolen by the hypervisor during the "
+              f"run: {figures['stolen']}")
         print(f"  peak memory: {figures['peak_main_mib']:,.0f} MiB main process, "
               f"{figures['peak_worker_mib']:,.0f} MiB largest worker")
     elif "land_rows_per_s" in figures:

@@ -167,13 +167,14 @@ def parsed_file(path: str) -> ParsedFile:
 
 def linked_file(path: str, duplicates: pd.DataFrame) -> str:
     """Rewrite a facts file with the duplicate links of its postings (`posting_id`, `duplicate_of`, `method`)."""
+    if not len(duplicates):
+        return path
     table = pq.read_table(path)
-    if len(duplicates):
-        ids = table.column("posting_id")
-        position = pc.index_in(ids, value_set=pa.array(duplicates["posting_id"].to_numpy(), type=pa.string()))
-        for column, values in (("duplicate_of", duplicates["duplicate_of"]), ("duplicate_method", duplicates["method"])):
-            linked = pc.take(pa.array(values.to_numpy(), type=pa.string()), position)
-            table = table.set_column(table.schema.get_field_index(column), column, linked)
+    position = pc.index_in(table.column("posting_id"),
+                           value_set=pa.array(duplicates["posting_id"].to_numpy(), type=pa.string()))
+    for column, values in (("duplicate_of", duplicates["duplicate_of"]), ("duplicate_method", duplicates["method"])):
+        linked = pc.take(pa.array(values.to_numpy(), type=pa.string()), position)
+        table = table.set_column(table.schema.get_field_index(column), column, linked)
     _write(table, Path(path))
     return path
 
