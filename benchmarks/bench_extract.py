@@ -219,7 +219,6 @@ def measure_stage(sample_dir: Path, period: str, workers: int) -> dict:
     import tempfile
 
     from extract.accounting import ingest_accounting
-    from extract.contracts import INGEST_ACCOUNTING, POSTING_FACTS, POSTINGS, PROFILES, QUARANTINE
     from extract.expectations import checked_postings_report
     from extract.sources import load_market_config
     from extract.staged import staged_ingest
@@ -234,16 +233,11 @@ def measure_stage(sample_dir: Path, period: str, workers: int) -> dict:
         staged = staged_ingest(config, period, Path(folder) / "work", workers=workers)
         keys = staged.keys
         staged_at = time.perf_counter()
-        dupes = keys.postings.loc[keys.postings["posting_id"].isin(staged.duplicates["posting_id"]), "source"]
-        accounting = ingest_accounting(keys, dupes.value_counts().to_dict(), config.market, period)
+        accounting = ingest_accounting(keys, staged.duplicates_by_source(), config.market, period)
         report = checked_postings_report(staged.checked, period)
         checked_at = time.perf_counter()
         with connect(Path(folder) / "warehouse.duckdb") as con:
-            replace_partitions(con, config.market, period, {
-                POSTINGS: [Path(f) for f in staged.postings], PROFILES: [Path(f) for f in staged.profiles],
-                QUARANTINE: keys.quarantine, POSTING_FACTS: [Path(f) for f in staged.facts],
-                INGEST_ACCOUNTING: accounting,
-            })
+            replace_partitions(con, config.market, period, staged.tables(accounting))
         finished = time.perf_counter()
         disk_mib = (Path(folder) / "warehouse.duckdb").stat().st_size / 2**20
     own, children = peak_memory_mib()

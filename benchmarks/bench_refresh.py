@@ -4,10 +4,11 @@ Usage: .venv/bin/python benchmarks/bench_refresh.py [--postings 1000000] [--prof
 
 Generates a one-month sample (not timed), then runs `spotlight refresh` for it in a fresh process and prints the
 wall time of each stage (from the run's manifest), the time outside the stages (process start, the Prefect API,
-flow bookkeeping), rows per second and the peak resident memory of the refresh process and its children. Prefect's
-first start in the run's fresh PREFECT_HOME (creating and migrating its database, ~12 s here, once per
-installation) is done and printed before the timed run: a monthly run always finds it done. `--also N` runs a second, smaller size first so that growth can be compared
-(targets: 1M postings + 200k profiles in under 5 minutes and 6 GB; time growing no faster than linearly).
+flow bookkeeping), rows per second, the peak resident memory of the refresh process and its children, and the share
+of CPU time the hypervisor stole. Prefect's first start in the run's fresh PREFECT_HOME (creating and migrating its
+database, 18-40 s here, once per installation) is done and printed before the timed run: a monthly run always
+finds it done. `--also N` runs a second, smaller size first so that growth can be compared (targets: 1M postings
++ 200k profiles in under 5 minutes and 6 GB; time growing no faster than linearly).
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ the landed-postings check columns):
 
 At most two tasks per worker are in flight, so memory is bounded by a few chunks and the largest source file rather
 than the month. Months whose local source files total less than `PARALLEL_MIN_BYTES` run every task in this process.
-Files are written under a temporary name and renamed, so a file that exists is complete.
+Files are written with `spotlight.warehouse.write_parquet`, so a file that exists is complete.
 """
 from __future__ import annotations
 
@@ -37,12 +37,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from extract.contracts import POSTING_FACTS, POSTINGS, PROFILES
+from extract.contracts import INGEST_ACCOUNTING, POSTING_FACTS, POSTINGS, PROFILES, QUARANTINE
 from extract.dedupe import duplicates_from_features
 from extract.expectations import postings_checked
 from extract.facts import WORKERS, parsed_chunk, parsed_columns
 from extract.ingest import Landed, config_parts, landed_from_parts, landed_part
 from extract.sources import PERIOD_PATTERN, MarketConfig, SourceConfig, is_url, resolve_files
+from spotlight.contract import Contract
+from spotlight.warehouse import Rows, write_parquet
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +95,21 @@ class Staged:
     duplicates: pd.DataFrame
     checked: pd.DataFrame
 
+    def duplicates_by_source(self) -> dict[str, int]:
+        """Return the number of postings linked as duplicates, per source (for `ingest_accounting`)."""
+        postings = self.keys.postings
+        linked = postings["posting_id"].isin(self.duplicates["posting_id"])
+        return {str(k): int(v) for k, v in postings.loc[linked, "source"].value_counts().items()}
+
+    def tables(self, accounting: pd.DataFrame) -> dict[Contract, Rows]:
+        """Return the ingest stage's tables for `spotlight.warehouse.replace_partitions`: the files, the
+        quarantine and `accounting`."""
+        return {
+            POSTINGS: [Path(f) for f in self.postings], PROFILES: [Path(f) for f in self.profiles],
+            QUARANTINE: self.keys.quarantine, POSTING_FACTS: [Path(f) for f in self.facts],
+            INGEST_ACCOUNTING: accounting,
+        }
+
 
 def staged_ingest(
     config: MarketConfig, period: str, folder: Path, workers: int = WORKERS,
@@ -109,13 +126,15 @@ def staged_ingest(
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     sources = config_parts(config, period)
-    in_pool = workers > 1 and sum(_size(s, period) for s in sources) >= parallel_min_bytes
+    # Bytes of each part's local file; None for a URL or API source, or a local source with no file this month.
+    sizes = [_size(s, period) for s in sources]
+    in_pool = workers > 1 and sum(size or 0 for size in sizes) >= parallel_min_bytes
     if executor is not None:
         running = contextlib.nullcontext(executor)
     else:
         running = ProcessPoolExecutor(max_workers=workers) if in_pool else _InProcess()
     with running as pool:
-        parts, parsed = _landed_and_parsed(pool, workers, sources, period, config.market, folder)
+        parts, parsed = _landed_and_parsed(pool, workers, sources, sizes, period, config.market, folder)
         keys, kept_rows = landed_from_parts(config, period, parts)
         for part, kept in zip(parts, kept_rows, strict=True):
             if not kept.all():
@@ -123,13 +142,12 @@ def staged_ingest(
         files = [f for part in parts for f in part.files]
         chunks = [parsed[f] for f in files if f in parsed]
         duplicates = _linked(chunks)
-        facts = _with_links(pool, workers, chunks, duplicates)
+        facts = _with_links(pool, chunks, duplicates)
     checked = pd.concat([c.checked for c in chunks], ignore_index=True) if chunks else _empty_checked()
-    kinds = {part.source.name: part.source.kind for part in parts}
     return Staged(
         keys=keys,
-        postings=tuple(f for part in parts if kinds[part.source.name] == "postings" for f in part.files),
-        profiles=tuple(f for part in parts if kinds[part.source.name] == "profiles" for f in part.files),
+        postings=tuple(f for part in parts if part.source.kind == "postings" for f in part.files),
+        profiles=tuple(f for part in parts if part.source.kind == "profiles" for f in part.files),
         facts=tuple(facts),
         duplicates=duplicates,
         checked=checked,
@@ -142,7 +160,7 @@ def staged_part(source: SourceConfig, period: str, market: str, folder: str, num
     contract, id_column = (POSTINGS, "posting_id") if source.kind == "postings" else (PROFILES, "profile_id")
     rows = part.accepted
     files = tuple(
-        str(_write(contract.conform(rows.iloc[start:start + CHUNK_ROWS].reset_index(drop=True)),
+        str(write_parquet(contract.conform(rows.iloc[start:start + CHUNK_ROWS].reset_index(drop=True)),
                    Path(folder) / "rows" / f"part-{number:05d}-{chunk:05d}.parquet"))
         for chunk, start in enumerate(range(0, len(rows), CHUNK_ROWS))
     )
@@ -152,14 +170,14 @@ def staged_part(source: SourceConfig, period: str, market: str, folder: str, num
 
 def parsed_file(path: str) -> ParsedFile:
     """Parse the postings of one rows file: write their facts (duplicates not linked) beside it, return the rest."""
-    names = pq.read_schema(path).names
-    wanted = [*parsed_columns(pd.DataFrame(columns=names)), "source", "source_row", "period"]
-    postings = pq.read_table(path, columns=list(dict.fromkeys(wanted))).to_pandas()
+    # rows files have every `postings` column: read the parsers' and the suite's
+    wanted = dict.fromkeys([*parsed_columns(POSTINGS.empty()), "source", "source_row", "period"])
+    postings = pq.read_table(path, columns=list(wanted)).to_pandas()
     facts, features, signatures = parsed_chunk(postings)
     facts["duplicate_of"] = None
     facts["duplicate_method"] = None
     target = Path(path).parent.parent / "facts" / Path(path).name
-    _write(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target)
+    write_parquet(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target)
     checked = postings_checked(postings)
     checked["description"] = checked["description"].str.slice(0, CHECK_TEXT_CHARS)
     return ParsedFile(str(target), features, signatures, checked[list(CHECK_COLUMNS)].reset_index(drop=True))
@@ -175,19 +193,21 @@ def linked_file(path: str, duplicates: pd.DataFrame) -> str:
     for column, values in (("duplicate_of", duplicates["duplicate_of"]), ("duplicate_method", duplicates["method"])):
         linked = pc.take(pa.array(values.to_numpy(), type=pa.string()), position)
         table = table.set_column(table.schema.get_field_index(column), column, linked)
-    _write(table, Path(path))
+    write_parquet(table, Path(path))
     return path
 
 
 def _landed_and_parsed(
-    pool, workers: int, sources: list[SourceConfig], period: str, market: str, folder: Path,  # noqa: ANN001
+    pool, workers: int, sources: list[SourceConfig], sizes: list[int | None], period: str, market: str,  # noqa: ANN001
+    folder: Path,
 ) -> tuple[list[StagedPart], dict[str, ParsedFile]]:
     """Return every source part landed (in order) and every postings file parsed, by file path."""
     parts: list = [None] * len(sources)
     parsed: dict[str, ParsedFile] = {}
-    # Local files are landed by the pool; a source with no file for the month has nothing to read and lands here.
-    local = [i for i, s in enumerate(sources) if s.path is not None and not is_url(s.path) and resolve_files(s, period)]
-    to_land = sorted(local, key=lambda i: -_size(sources[i], period))
+    # Local files are landed by the pool, largest first; a source with no file for the month has nothing to read
+    # and lands here.
+    local = [i for i, size in enumerate(sizes) if size is not None]
+    to_land = sorted(local, key=lambda i: -sizes[i])
     to_parse: list[str] = []
 
     def landed(index: int, part: StagedPart) -> None:
@@ -225,10 +245,10 @@ def _drop_repeated_ids(part: StagedPart, kept: np.ndarray, parsed: dict[str, Par
         if keep.all():
             continue
         mask = pa.array(keep)
-        _write(pq.read_table(path).filter(mask), Path(path))
+        write_parquet(pq.read_table(path).filter(mask), Path(path))
         if path in parsed:
             result = parsed[path]
-            _write(pq.read_table(result.facts).filter(mask), Path(result.facts))
+            write_parquet(pq.read_table(result.facts).filter(mask), Path(result.facts))
             parsed[path] = ParsedFile(
                 result.facts, result.features[keep].reset_index(drop=True), result.signatures[keep],
                 result.checked[keep].reset_index(drop=True),
@@ -247,26 +267,11 @@ def _linked(chunks: list[ParsedFile]) -> pd.DataFrame:
     return duplicates[["posting_id", "duplicate_of", "method"]].reset_index(drop=True)
 
 
-def _with_links(pool, workers: int, chunks: list[ParsedFile], duplicates: pd.DataFrame) -> list[str]:  # noqa: ANN001
+def _with_links(pool, chunks: list[ParsedFile], duplicates: pd.DataFrame) -> list[str]:  # noqa: ANN001
     """Rewrite every facts file with its postings' duplicate links; return the files in order."""
-    file_of = pd.Series(
-        np.repeat(np.arange(len(chunks)), [len(c.features) for c in chunks]),
-        index=pd.concat([c.features["posting_id"] for c in chunks], ignore_index=True) if chunks else None,
-        dtype="int64",
-    )
-    by_file = duplicates.groupby(file_of.reindex(duplicates["posting_id"]).to_numpy()) if len(duplicates) else None
-    groups = dict(iter(by_file)) if by_file is not None else {}
-    return list(pool.map(linked_file, [c.facts for c in chunks],
-                         [groups.get(i, duplicates.iloc[:0]) for i in range(len(chunks))]))
-
-
-def _write(table: pa.Table, target: Path) -> Path:
-    """Write `table` to `target` atomically (a temporary file, then a rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    pq.write_table(table, partial)
-    os.replace(partial, target)
-    return target
+    ids = duplicates["posting_id"]
+    per_file = [duplicates[ids.isin(c.features["posting_id"])] for c in chunks]
+    return list(pool.map(linked_file, [c.facts for c in chunks], per_file))
 
 
 def _empty_checked() -> pd.DataFrame:
@@ -274,33 +279,27 @@ def _empty_checked() -> pd.DataFrame:
     return postings_checked(POSTINGS.empty())[list(CHECK_COLUMNS)]
 
 
-def _size(source: SourceConfig, period: str) -> int:
-    """Return the bytes of a source part's file (0 when it is not one existing local file)."""
+def _size(source: SourceConfig, period: str) -> int | None:
+    """Return the bytes of a source part's local file (`config_parts` gives one file per local part), or None when
+    the part is a URL or API source or has no file for the month."""
     if source.path is None or is_url(source.path):
-        return 0
-    files = resolve_files(source, period)
-    try:
-        return os.path.getsize(files[0]) if len(files) == 1 else 0
-    except OSError:
-        return 0
-
-
-class _InProcess:
-    """A stand-in for the process pool that runs every task in this process, when the month is small."""
-
-    def __enter__(self) -> _InProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
         return None
+    files = resolve_files(source, period)
+    if not files:
+        return None
+    try:
+        return sum(os.path.getsize(f) for f in files)
+    except OSError:  # gone since it was listed: landing reports it
+        return 0
 
-    def submit(self, function: Callable, *args: object) -> Future:
+
+class _InProcess(Executor):
+    """An Executor that runs every task in this process at submission, for a month too small for a pool."""
+
+    def submit(self, fn: Callable, /, *args: object, **kwargs: object) -> Future:
         future: Future = Future()
         try:
-            future.set_result(function(*args))
+            future.set_result(fn(*args, **kwargs))
         except BaseException as error:  # noqa: BLE001 - re-raised by future.result(), as a pool would
             future.set_exception(error)
         return future
-
-    def map(self, function: Callable, *iterables: object):  # noqa: ANN201 - an iterator, as Executor.map
-        return map(function, *iterables)

@@ -150,7 +150,6 @@ def ingest_period(settings: RunSettings, period: str, workers: int = 0) -> Stage
     see the work folder); otherwise a local process pool runs them.
     """
     from extract.accounting import ingest_accounting
-    from extract.contracts import INGEST_ACCOUNTING, POSTING_FACTS, POSTINGS, PROFILES, QUARANTINE
     from extract.expectations import checked_postings_report
     from extract.sources import load_market_config
     from extract.staged import staged_ingest
@@ -167,22 +166,11 @@ def ingest_period(settings: RunSettings, period: str, workers: int = 0) -> Stage
             staged = staged_ingest(config, period, work, workers=workers, executor=TaskRunnerPool())
         else:
             staged = staged_ingest(config, period, work)
-        keys = staged.keys
-        duplicates_by_source = (
-            keys.postings.loc[keys.postings["posting_id"].isin(staged.duplicates["posting_id"]), "source"]
-            .value_counts().to_dict()
-        )
-        accounting = ingest_accounting(keys, duplicates_by_source, market, period)
+        accounting = ingest_accounting(staged.keys, staged.duplicates_by_source(), market, period)
         quality = checked([checked_postings_report(staged.checked, period)])
         with connect(settings.warehouse) as con:
             rows = replace_partitions(
-                con, market, period,
-                {
-                    POSTINGS: [Path(f) for f in staged.postings], PROFILES: [Path(f) for f in staged.profiles],
-                    QUARANTINE: keys.quarantine, POSTING_FACTS: [Path(f) for f in staged.facts],
-                    INGEST_ACCOUNTING: accounting,
-                },
-                completes=("ingest", fingerprint),
+                con, market, period, staged.tables(accounting), completes=("ingest", fingerprint)
             )
         shutil.rmtree(work, ignore_errors=True)
     totals = accounting[["rows_in", "accepted", "duplicates", "quarantined"]].sum().astype(int).to_dict()

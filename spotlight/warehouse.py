@@ -188,9 +188,14 @@ def query_chunks(
 
 
 def write_chunk(table: pa.Table, folder: Path, number: int, prefix: str = "chunk") -> Path:
-    """Write `table` to `folder/<prefix>-NNNNN.parquet` atomically (a temporary file, then a rename)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{prefix}-{number:05d}.parquet"
+    """Write `table` to `folder/<prefix>-NNNNN.parquet` atomically (see `write_parquet`)."""
+    return write_parquet(table, folder / f"{prefix}-{number:05d}.parquet")
+
+
+def write_parquet(table: pa.Table, target: Path) -> Path:
+    """Write `table` to the Parquet file `target` atomically (a temporary file, then a rename), so a file that
+    exists is complete; its folder is created when missing."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".parquet.partial")
     pq.write_table(table, partial)
     os.replace(partial, target)
