@@ -187,7 +187,8 @@ def replaced_partition(con: duckdb.DuckDBPyConnection, contract: Contract, param
     sql = metric_sql(contract.name)
     roles = parameters["report_roles"]
     # One role at a time: the same rows (each role's figures depend on that role's postings only), but the
-    # itemset search holds one role's pairs and triples in memory (117M triple rows at 1M postings: ~10 GB).
+    # itemset search holds one role's pair and triple rows in memory (49.6M for the largest role of a 1M-posting
+    # month: 2.6 GB at peak).
     role_sets = [[role] for role in sorted(roles)] if contract in PER_ROLE_TABLES and roles else [roles]
     parts = [
         con.execute(sql, bound_parameters(sql, {**parameters, "report_roles": role_set})).df() for role_set in role_sets

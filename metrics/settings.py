@@ -76,6 +76,8 @@ class MetricSettings:
         for name in ("min_demand_n", "min_supply_n", "min_pay_n", "min_combo_support", "combo_max_candidates"):
             if getattr(self, name) < 1:
                 problems.append(f"{name} must be at least 1")
+        if self.combo_max_candidates > 1023:
+            problems.append("combo_max_candidates must be at most 1023 (an itemset's key packs three candidate ranks)")
         if self.confidence_z <= 0 or self.combo_selection_z <= 0:
             problems.append("confidence_z and combo_selection_z must be positive")
         if self.combo_min_margin_pts < 0:

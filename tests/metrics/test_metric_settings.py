@@ -43,6 +43,7 @@ def test_load_from_file(tmp_path: Path, name, text):
         ({"min_pay_n": 2.5}, "wrong type"),                                        # nor is a fraction
         ({"essential_min": 60}, "unknown metric setting"),                          # a typo is not ignored
         ({"emerging_min_months_observed": 14}, "emerging_min_months_observed"),     # more than the window
+        ({"combo_max_candidates": 1024}, "at most 1023"),                          # ranks pack in 10 bits
     ],
 )
 def test_bad_settings_are_refused(values, message):
