@@ -36,6 +36,12 @@ from scipy.sparse.csgraph import connected_components
 
 from extract.text import clean_text, clean_title
 
+try:  # the compiled keys and signatures (setup.py builds them); the pure-Python reference below is the fallback
+    from extract import _dedupe as _compiled
+except ImportError:  # pragma: no cover - only without a C compiler
+    _compiled = None
+COMPILED = _compiled is not None
+
 NEAR_WINDOW_DAYS = 7
 TITLE_SIMILARITY_MIN = 85.0
 JACCARD_MIN = 0.5
@@ -67,6 +73,15 @@ def normalised_key(text: object) -> str:
 
 def _key_bytes(text: object) -> bytes:
     """Return `normalised_key` of `text` as ASCII bytes (what the signatures hash)."""
+    if _compiled is not None and isinstance(text, str):
+        key = _compiled.key_bytes(text)
+        if key is not None:
+            return key
+    return _key_bytes_reference(text)
+
+
+def _key_bytes_reference(text: object) -> bytes:
+    """Return `_key_bytes` of `text` in pure Python (the reference the compiled module must match)."""
     if not isinstance(text, str) or not text:
         return b""
     if "\u0130" in text or "\u212a" in text:
@@ -292,7 +307,14 @@ def description_signatures(texts: np.ndarray | list[str]) -> np.ndarray:
 
 
 def _signatures_of_keys(encoded: list[bytes]) -> np.ndarray:
-    """Return `description_signatures` of texts already encoded as bytes (vectorised over all texts at once)."""
+    """Return `description_signatures` of texts already encoded as bytes."""
+    if _compiled is not None:
+        return _compiled.signatures_of_keys(list(encoded), BINS, SHINGLE_BYTES, MAX_TEXT_CHARS)
+    return _signatures_of_keys_reference(encoded)
+
+
+def _signatures_of_keys_reference(encoded: list[bytes]) -> np.ndarray:
+    """Return `_signatures_of_keys` in pure Python and numpy (vectorised over all texts at once; the reference)."""
     n = len(encoded)
     signatures = np.full(n * BINS, _EMPTY, dtype=np.uint32)
     if n == 0:
