@@ -9,6 +9,10 @@ Rules:
   each line is stripped, and runs of blank lines collapse to a single "\n" so headings such as
   "Benefits" stay on their own line.
 The original text is kept untouched in `postings.description` for audit.
+
+`clean_text`/`clean_title` are the compiled twins in `extract/_text.pyx` when that extension is built (`COMPILED`),
+else the pure-Python `clean_text_reference`/`clean_title_reference`, which are the specification: both give the
+same string for every input.
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ _ESCAPED_TAG = re.compile(r"&lt;/?[a-zA-Z]")
 _INVISIBLE = str.maketrans({"\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u2028": "\n", "\u2029": "\n"})
 
 
-def clean_text(html_or_text: str | None) -> str:
+def clean_text_reference(html_or_text: str | None) -> str:
     """Return the text with HTML stripped, entities decoded and whitespace normalised ("\\n" between lines)."""
     if not html_or_text:
         return ""
@@ -49,9 +53,9 @@ def clean_text(html_or_text: str | None) -> str:
     return _lines_normalised(text)
 
 
-def clean_title(html_or_text: str | None) -> str:
+def clean_title_reference(html_or_text: str | None) -> str:
     """Return a title as one line of plain text."""
-    return " ".join(clean_text(html_or_text).split())
+    return " ".join(clean_text_reference(html_or_text).split())
 
 
 def _tags_stripped(text: str) -> str:
@@ -97,6 +101,15 @@ def _decoded_entities(text: str) -> str:
     if _OTHER_ENTITY.search(text):
         return html.unescape(text)
     return text.replace("&amp;", "&")
+
+
+try:
+    from extract._text import clean_text, clean_title
+except ImportError:  # the extension is not built: the pure-Python reference does the same, only slower
+    clean_text, clean_title = clean_text_reference, clean_title_reference
+    COMPILED = False
+else:
+    COMPILED = True
 
 
 def cue_search(pattern: re.Pattern[str], lowered: str, cues: tuple[str, ...], back: int = 32, ahead: int = 48) -> bool:

@@ -5,7 +5,16 @@ import re
 
 import pytest
 
-from extract.text import clean_text, clean_title, cue_search
+from extract import text
+from extract.text import cue_search
+
+# every case runs against the pure-Python reference and against the function the pipeline uses (compiled when built)
+CLEAN_TEXTS = pytest.mark.parametrize(
+    "clean_text", [text.clean_text_reference, text.clean_text], ids=["reference", "bound"]
+)
+CLEAN_TITLES = pytest.mark.parametrize(
+    "clean_title", [text.clean_title_reference, text.clean_title], ids=["reference", "bound"]
+)
 
 
 @pytest.mark.parametrize(
@@ -31,16 +40,19 @@ from extract.text import clean_text, clean_title, cue_search
         ("", ""),
     ],
 )
-def test_clean_text(raw, expected):
+@CLEAN_TEXTS
+def test_clean_text(clean_text, raw, expected):
     assert clean_text(raw) == expected
 
 
-def test_clean_title_is_one_line():
+@CLEAN_TITLES
+def test_clean_title_is_one_line(clean_title):
     # a title with a <br> and highlighting becomes one line of words
     assert clean_title("<strong>ML</strong> Engineer<br>London") == "ML Engineer London"
 
 
-def test_clean_text_keeps_input_unchanged():
+@CLEAN_TEXTS
+def test_clean_text_keeps_input_unchanged(clean_text):
     raw = "<p>x</p>"
     clean_text(raw)
     assert raw == "<p>x</p>"
