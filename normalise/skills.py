@@ -18,7 +18,14 @@ import pandas as pd
 from normalise.taxonomy import ContextRule, Taxonomy
 from normalise.text import _BYTE_TRANSLATION, _SEPARATORS, lowered, surface_key
 
+try:
+    from normalise import _skills
+except ImportError:  # the optional extension is not built: the pure-Python reference runs
+    _skills = None
+
 log = logging.getLogger(__name__)
+
+COMPILED: bool = _skills is not None
 
 POSTING_SKILLS_COLUMNS = ["posting_id", "market", "period", "skill_id", "mentions"]
 
@@ -88,7 +95,8 @@ _BOILERPLATE = -2
 _HEADING_TRIGGER = -3
 _PHRASE = -4
 _SENTENCE_BREAK = re.compile(r"[.!?\n]")
-_NON_ASCII_SEPARATORS = re.compile("[" + "".join(ch for ch in _SEPARATORS if ord(ch) > 127) + "]")
+_NON_ASCII_SEPARATOR_CHARS = "".join(ch for ch in _SEPARATORS if ord(ch) > 127)
+_NON_ASCII_SEPARATORS = re.compile("[" + _NON_ASCII_SEPARATOR_CHARS + "]")
 _LOOSE_DOT_BYTES = re.compile(rb"\.(?![0-9a-z])")
 
 
@@ -172,6 +180,9 @@ class SkillExtractor:
         # With ASCII-only keys the case of non-ASCII letters cannot change a match: use the faster byte path.
         ascii_keys = all(key.isascii() for key in self._automaton.keys())
         self._normalised = ascii_match_text if ascii_keys else padded_match_text
+        # The compiled dense scanner finds the automaton's hits several times faster; it takes ASCII keys only.
+        self._scanner = (_skills.Scanner(self._automaton.items(), _LOWER_AND_SEPARATORS, _NON_ASCII_SEPARATOR_CHARS)
+                         if _skills is not None and ascii_keys else None)
 
     def _built_automaton(self) -> ahocorasick.Automaton:
         """Return the automaton keyed by " surface " with values (key length, skill id or None for a mask, rule)."""
@@ -225,22 +236,36 @@ class SkillExtractor:
 
     def _spans(self, text: str) -> list[tuple[str, int, int]]:
         """Return (skill_id, start, end) of the accepted mentions in `text`, ordered by start."""
-        return self._resolved(text, False)[0]
+        return self._mentions_and_phrases(text, False)[0]
 
     def phrase_spans(self, text: str | None) -> list[tuple[int, int]]:
         """Return [start, end) of the skill phrases in `text` that overlap no canonical mention, ordered by start."""
         if not text or not self.phrases:
             return []
-        return self._resolved(text, True)[1]
+        return self._mentions_and_phrases(text, True)[1]
 
     def spans(self, text: str | None) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
         """Return the canonical mentions (skill_id, start, end) and the phrase spans (start, end) of `text`, one pass."""
         if not text:
             return [], []
-        return self._resolved(text, bool(self.phrases))[:2]
+        return self._mentions_and_phrases(text, bool(self.phrases))
+
+    def _mentions_and_phrases(self, text: str,
+                              with_phrases: bool) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]]]:
+        """Return `_resolved(text, with_phrases)[:2]`; the compiled path skips building the padded text."""
+        if _skills is not None:
+            return _skills.spans(self, text, with_phrases)
+        return self._resolved_python(text, with_phrases)[:2]
 
     def _resolved(self, text: str, with_phrases: bool) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], str]:
         """Return accepted mentions, phrase spans clear of them and of boilerplate (when asked), and the padded text."""
+        if _skills is not None:
+            return _skills.resolved(self, text, with_phrases)
+        return self._resolved_python(text, with_phrases)
+
+    def _resolved_python(self, text: str,
+                         with_phrases: bool) -> tuple[list[tuple[str, int, int]], list[tuple[int, int]], str]:
+        """Return `_resolved(text, with_phrases)` computed in Python: the reference of the compiled module."""
         padded = self._normalised(text)
         # The automaton reports hits in order of their last character; a key spans padded[last-length+1 : last+1]
         # including its two spaces, and padded index i is text index i-1, so the words are text[last-length+1 : last-1].
@@ -414,12 +439,20 @@ def _drained_chunks(extractor: SkillExtractor | None = None, texts: Sequence[str
 
 def _count_rows(extractor: SkillExtractor, texts: Iterable[str | None], offset: int, with_phrases: bool) -> CountRows:
     """Return (row index, skill id, mentions) lists and phrase-key occurrences for `texts`, rows from `offset`."""
+    if _skills is not None:
+        return _skills.count_rows(extractor, texts, offset, with_phrases)
+    return _count_rows_python(extractor, texts, offset, with_phrases)
+
+
+def _count_rows_python(extractor: SkillExtractor, texts: Iterable[str | None], offset: int,
+                       with_phrases: bool) -> CountRows:
+    """Return `_count_rows(extractor, texts, offset, with_phrases)` in Python: the compiled module's reference."""
     rows: list[int] = []
     skill_ids: list[str] = []
     counts: list[int] = []
     phrases: Counter = Counter()
     with_phrases = with_phrases and bool(extractor.phrases)
-    resolved = extractor._resolved
+    resolved = extractor._resolved_python
     for index, text in enumerate(texts, start=offset):
         if not isinstance(text, str) or not text:
             continue
@@ -572,17 +605,24 @@ def boilerplate_ranges(text: str, markers: list[tuple[int, int]]) -> list[tuple[
             line_start = text.rfind("\n", 0, start) + 1
             line_end = text.find("\n", start)
             line_end = len(text) if line_end < 0 else line_end
-            if not _BOILERPLATE_HEADING.fullmatch(text, line_start, line_end):
-                continue
-            following = _NEXT_HEADING.search(text, line_end)
-            while following is not None and _BOILERPLATE_HEADING.fullmatch(following.group(0).strip("\n")):
-                following = _NEXT_HEADING.search(text, following.end())
-            ranges.append((line_start, following.start() + 1 if following else len(text)))
+            section_end = boilerplate_section_end(text, line_start, line_end)
+            if section_end >= 0:
+                ranges.append((line_start, section_end))
         else:
             left = max(text.rfind(ch, max(0, start - 400), start) for ch in ".!?\n") + 1
             right = _SENTENCE_BREAK.search(text, start)
             ranges.append((left, right.end() if right else len(text)))
     return ranges
+
+
+def boilerplate_section_end(text: str, line_start: int, line_end: int) -> int:
+    """Return where the section the line text[line_start:line_end] heads ends, or -1 if it is no boilerplate heading."""
+    if not _BOILERPLATE_HEADING.fullmatch(text, line_start, line_end):
+        return -1
+    following = _NEXT_HEADING.search(text, line_end)
+    while following is not None and _BOILERPLATE_HEADING.fullmatch(following.group(0).strip("\n")):
+        following = _NEXT_HEADING.search(text, following.end())
+    return following.start() + 1 if following else len(text)
 
 
 def _starts_line(text: str, start: int) -> bool:
