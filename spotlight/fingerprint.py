@@ -10,6 +10,8 @@ from pathlib import Path
 from spotlight.settings import PROJECT_ROOT
 
 CODE_PACKAGES = ("spotlight", "extract", "normalise", "metrics", "reports", "flows")
+# The compiled extensions' sources (.pyx) count; what the build makes from them (.c, .so) does not.
+CODE_SUFFIXES = frozenset({".py", ".pyx", ".sql", ".j2", ".html", ".json"})
 
 
 def file_sha256(path: Path) -> str:
@@ -35,15 +37,19 @@ def combine(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Return a sha256 over the project's Python, SQL and template sources (changes when code changes)."""
+def code_files(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Return the source files of the code packages under `root` (Python, Cython, SQL, templates), sorted."""
     files: list[Path] = []
     for package in CODE_PACKAGES:
-        root = PROJECT_ROOT / package
-        files += [p for p in root.rglob("*") if p.suffix in {".py", ".sql", ".j2", ".html", ".json"} and p.is_file()]
+        files += [p for p in (root / package).rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file()]
+    return sorted(files)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Return a sha256 over the project's sources (`code_files`): it changes when code changes."""
     digest = hashlib.sha256()
-    for path in sorted(files):
+    for path in code_files():
         digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
