@@ -26,6 +26,9 @@ Rules (folded into docs/methodology.md; they follow docs/architecture.md "Pay co
 - **Currency** defaults to GBP when none is stated.
 - **Predicted pay** (Adzuna `salary_is_predicted`, "estimated salary" in the text) is flagged `predicted` and is
   never stated pay.
+
+`_digit_run_starts` and `_lowered` are the compiled twins in `extract/_salary.pyx` when that extension is built
+(`COMPILED_SALARY`), else the pure-Python `_digit_run_starts_reference` and `str.lower`; both give the same results.
 """
 from __future__ import annotations
 
@@ -98,6 +101,8 @@ _RANGE = re.compile(
 # A `k` glued to a following word ("£120Kpackage") is a scale only after a currency mark; checked in `_candidate`.
 
 _CURRENCY_BEFORE = re.compile(r"(?:" + _CUR + r")\s?$", re.I)
+_CURRENCY_WORD_ENDS = frozenset("DGOPRSdgoprs\u017f")
+"""The letters a currency word can end in ("GBP", "EUR", "USD", "pounds sterling", "euros"; "\u017f" folds to "s")."""
 _PERIOD_AFTER = re.compile(
     r"\s*(?:\(\s*)?"
     r"(?:(?:gross|basic|base|fte|pro[\s-]?rata|ex\.?\s*vat|\+\s*vat|(?:inc|exc)\.?\s*(?:vat|bonus))\s*)?(?:"
@@ -110,7 +115,9 @@ _PERIOD_AFTER = re.compile(
     r"|(?P<hour>per\s+hour|an\s+hour|/\s*(?:hour|hr|h)\b|ph\b|p\.h\.?|p/h\b|hourly|per\s+hr|phr\b))",
     re.I,
 )
-_PUNCTUATION = str.maketrans({c: " " for c in ":;,()[]|/\\!?\"'*~–—-+=&"})
+_PUNCTUATION = ":;,()[]|/\\!?\"'*~–—-+=&"
+_WORD = re.compile(r"[^\s" + re.escape(_PUNCTUATION) + "]+")
+"""A word: a run of characters that are neither whitespace nor `_PUNCTUATION`."""
 _STRONG_PAY_WORDS = frozenset(
     "salary salaries pay paying pays paid rate rates package remuneration compensation earn earning earnings wage "
     "wages banding band scale ote".split()
@@ -165,7 +172,7 @@ _HEAD = 48
 _TAIL = 40
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Candidate:
     """One money expression found in the text, before the choice of the pay statement."""
 
@@ -200,56 +207,48 @@ def _parse(text: str) -> Pay | None:
     """Return the pay statement of `text` (uncached)."""
     if "&pound;" in text:
         text = text.replace("&pound;", "£")
+    chosen = _chosen_candidate(text)
+    if chosen is None:
+        return None
+    window = _lowered(text[max(0, chosen.start - 60): chosen.start + 160])
+    period = chosen.period or _inferred_period(chosen.high, window)
+    before = _lowered(text[max(0, chosen.start - 40): chosen.start])
+    return _pay(
+        chosen.low,
+        chosen.high,
+        period,
+        chosen.currency or "GBP",
+        chosen.up_to,
+        chosen.from_,
+        "estimate" in before or "predicted" in before,
+        chosen.bonus_tail or "bonus" in window,
+        chosen.ote_tail or " ote" in window or "o.t.e" in window or "on target earning" in window,
+        *_figures(chosen.low, chosen.high, period),
+    )
+
+
+def _chosen_candidate(text: str) -> _Candidate | None:
+    """Return the pay statement's candidate: the first with pay context, else the first of the best tier."""
     chosen = None
-    for candidate in _candidates(text):
+    consumed = 0
+    for position in _digit_run_starts(text):
+        if position < consumed:
+            continue
+        anchor = _currency_start(text, position)
+        if anchor == position and position and (text[position - 1].isalnum() or text[position - 1] in "_.,:/"):
+            continue  # `_RANGE` cannot match: its look-behind `(?<![\w.,:/])` rejects a bare number after these
+        match = _RANGE.match(text, anchor)
+        if match is None or match.end() <= position:
+            continue
+        consumed = match.end()
+        candidate = _candidate(text, match)
         if candidate is None:
             continue
         if chosen is None or candidate.tier < chosen.tier:
             chosen = candidate
         if candidate.tier == 0:
             break  # candidates come in text order: no later one can win over the first with pay context
-    if chosen is None:
-        return None
-    window = text[max(0, chosen.start - 60): chosen.start + 160].lower()
-    period = chosen.period or _inferred_period(chosen.high, window)
-    before = text[max(0, chosen.start - 40): chosen.start].lower()
-    pay = Pay(
-        min=chosen.low,
-        max=chosen.high,
-        period=period,
-        currency=chosen.currency or "GBP",
-        up_to=chosen.up_to,
-        from_=chosen.from_,
-        predicted="estimate" in before or "predicted" in before,
-        bonus=chosen.bonus_tail or "bonus" in window,
-        ote=chosen.ote_tail or " ote" in window or "o.t.e" in window or "on target earning" in window,
-    )
-    return normalised_pay(pay)
-
-
-def _candidates(text: str):
-    """Yield a `_Candidate` (or None when it is not pay) for each money expression in `text`."""
-    for match in _money_matches(text):
-        if match.group("cur2") and not match.group("cur1") and not match.group("s1"):
-            # "Band 7 - £43,742 - £50,056": a bare number before a money amount is not its lower bound
-            restart = _RANGE.match(text, match.start("cur2"))
-            if restart:
-                yield _candidate(text, restart)
-            continue
-        yield _candidate(text, match)
-
-
-def _money_matches(text: str):
-    """Yield `_RANGE` matches in `text`, anchored at each run of digits (much faster than scanning every position)."""
-    consumed = 0
-    for position in _digit_run_starts(text):
-        if position < consumed:
-            continue
-        match = _RANGE.match(text, _currency_start(text, position))
-        if match is None or match.end() <= position:
-            continue
-        consumed = match.end()
-        yield match
+    return chosen
 
 
 def _currency_start(text: str, position: int) -> int:
@@ -260,14 +259,14 @@ def _currency_start(text: str, position: int) -> int:
     if back and text[back - 1] in "£€$":
         back -= 1
         return back - 2 if text[max(0, back - 2): back] == "US" else back
-    if back and text[back - 1].isalpha():
+    if back and text[back - 1] in _CURRENCY_WORD_ENDS:
         found = _CURRENCY_BEFORE.search(text, max(0, back - 16), back)
         if found:
             return found.start()
     return position
 
 
-def _digit_run_starts(text: str) -> list[int]:
+def _digit_run_starts_reference(text: str) -> list[int]:
     """Return the start offsets of the runs of ASCII digits in `text`."""
     # str.find per digit is far faster than a regex character class in Python's engine; ads hold few digits
     positions: list[int] = []
@@ -282,7 +281,7 @@ def _digit_run_starts(text: str) -> list[int]:
     return positions
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Head:
     """What the words just before an amount say about it."""
 
@@ -297,25 +296,22 @@ class _Head:
 
 def _head(text: str, start: int) -> _Head:
     """Return the context of the words before offset `start` (the current sentence, at most 48 characters)."""
-    head = text[max(0, start - _HEAD): start].lower()
+    head = _lowered(text[max(0, start - _HEAD): start])
     for stop in (". ", "\n", "; "):
         cut = head.rfind(stop)
         if cut >= 0:
             head = head[cut + len(stop):]
-    words = head.translate(_PUNCTUATION).split()
-    last4 = words[-4:]
-    last2 = tuple(words[-2:])
-    strong_at = max((i for i, w in enumerate(last4) if w in _STRONG_PAY_WORDS), default=-1)
+    words = _WORD.findall(head)
+    strong_at = _last_strong_pay_word_at(words)
     # a funding/budget/bonus word after the last pay word, within five words, makes the figure not pay
-    last5 = words[-5:]
-    strong_at += len(last5) - len(last4) if strong_at >= 0 else 0
-    not_pay_at = max((i for i, w in enumerate(last5) if w in _NOT_PAY_WORDS or w.startswith("series")), default=-1)
+    not_pay_at = _last_not_pay_word_at(words)
     period = None
-    if any(stem in head for stem in _PERIOD_STEMS):
+    if _contains_any(head, _PERIOD_STEMS):
         # text between the last figure and this one decides a period cue ("Day rate: £500", not "£5 ... daily")
         after_figure = head[max(head.rfind(c) for c in "0123456789£€$") + 1:]
         period = next((name for phrase, name in _PERIOD_BEFORE_PHRASES if phrase in after_figure[-30:]), None)
     last = words[-1] if words else ""
+    last2 = tuple(words[-2:])
     return _Head(
         strong_pay_word=strong_at >= 0 and strong_at > not_pay_at,
         up_to=last in _UP_TO_WORDS or last2 in _UP_TO_PAIRS,
@@ -327,40 +323,74 @@ def _head(text: str, start: int) -> _Head:
     )
 
 
+def _last_strong_pay_word_at(words: list[str]) -> int:
+    """Return the offset from the fifth-last word of the last strong pay word among the last four words, else -1."""
+    first = len(words) - min(len(words), 5)
+    for at in range(len(words) - 1, max(len(words) - 4, 0) - 1, -1):
+        if words[at] in _STRONG_PAY_WORDS:
+            return at - first
+    return -1
+
+
+def _last_not_pay_word_at(words: list[str]) -> int:
+    """Return the offset from the fifth-last word of the last not-pay word among the last five words, else -1."""
+    first = len(words) - min(len(words), 5)
+    for at in range(len(words) - 1, first - 1, -1):
+        if words[at] in _NOT_PAY_WORDS or words[at].startswith("series"):
+            return at - first
+    return -1
+
+
+def _contains_any(text: str, parts: tuple[str, ...]) -> bool:
+    """Return True when `text` contains one of `parts` (a loop: cheaper than `any` over a generator)."""
+    for part in parts:
+        if part in text:
+            return True
+    return False
+
+
+_RANGE_GROUPS = ("cur1", "n1", "s1", "postcur1", "sep", "cur2", "n2", "s2", "postcur2")
+
+
 def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
     """Return the candidate for one regex match, or None when the figure is not pay."""
-    start, end = m.start(), m.end()
-    n1, s1, s2, n2 = m.group("n1"), _scale(m.group("s1")), _scale(m.group("s2")), m.group("n2")
-    cur1 = m.group("cur1") or m.group("postcur1")
-    cur2 = m.group("cur2") or m.group("postcur2")
-    sep = (m.group("sep") or "").lower()
-    if n1 is not None and m.start("n1") > start and not m.group("cur1"):
+    cur1_raw, n1, s1_raw, postcur1, sep_raw, cur2_raw, n2, s2_raw, postcur2 = m.group(*_RANGE_GROUPS)
+    if cur2_raw and not cur1_raw and not s1_raw:
+        # "Band 7 - £43,742 - £50,056": a bare number before a money amount is not its lower bound
+        restart = _RANGE.match(text, m.start("cur2"))
+        return _candidate(text, restart) if restart else None
+    start, end = m.span()
+    s1 = _scale(s1_raw) if s1_raw else None
+    s2 = _scale(s2_raw) if s2_raw else None
+    cur1 = cur1_raw or postcur1
+    cur2 = cur2_raw or postcur2
+    if not cur1_raw:
         start = m.start("n1")
-    # a number glued to letters before it ("J9032", "W1") is a code, not an amount
-    if not m.group("cur1") and start > 0 and (text[start - 1].isalnum() or text[start - 1] in "#/"):
-        return None
+        # a number glued to letters before it ("J9032", "W1") is a code, not an amount
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "#/"):
+            return None
+    if not (cur1 or cur2 or s1 == "k" or s2 == "k"):
+        # a bare number needs a pay word just before it or a period after it ("Reference 0001234"), and no
+        # not-pay word after it ("25 days"); cheap checks first, the full context only if needed
+        if not _contains_any(_lowered(text[max(0, start - 30): start]), _PAY_STEMS):
+            if _PERIOD_AFTER.match(text, end, end + _TAIL) is None:
+                return None
+        if _NOT_PAY_AFTER.match(text, end, end + _TAIL):
+            return None
     if n1 == "401" and (s1 == "k" or text[end: end + 1] in ("k", "K")):
         return None
     if s1 in ("m", "bn") or s2 in ("m", "bn"):
         return None
-    if not (cur1 or cur2) and _glued_k(text, m):
+    if not (cur1 or cur2) and (s1 == "k" or s2 == "k") and _glued_k(text, m, s1_raw, s2_raw):
         return None
-    if not (cur1 or cur2 or s1 == "k" or s2 == "k"):
-        # a bare number: cheap checks first ("25 days", "Reference 0001234"), the full context only if needed
-        if _NOT_PAY_AFTER.match(text, m.end(), m.end() + _TAIL):
-            return None
-        if _PERIOD_AFTER.match(text, m.end(), m.end() + _TAIL) is None:
-            near = text[max(0, start - 30): start].lower()
-            if not any(stem in near for stem in _PAY_STEMS):
-                return None
     head = _head(text, start)
     low = _number(n1)
     high = _number(n2) if n2 is not None else None
-    if high is not None and sep == "and" and not head.between:
-        high, s2, cur2, end = None, None, None, m.end("s1") if m.group("s1") else m.end("n1")
+    if high is not None and sep_raw and sep_raw.lower() == "and" and not head.between:
+        high, s2, cur2, end = None, None, None, m.end("s1") if s1_raw else m.end("n1")
     if high is not None and s2 is None and not cur2 and high < low / 10:
         # "£50,000 - 10 days holiday": the second figure is not part of the pay
-        high, end = None, m.end("s1") if m.group("s1") else m.end("n1")
+        high, end = None, m.end("s1") if s1_raw else m.end("n1")
     tail = text[end: end + _TAIL]
     if high is not None:
         if s2 == "k":
@@ -381,7 +411,7 @@ def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
         # a bare number is pay only with a period after it, or after a pay word and big enough to be pay
         if period is None and not (head.strong_pay_word and low >= 100):
             return None
-        if n1 and "," not in n1 and "." not in n1 and len(n1) == 4 and 1900 <= low <= 2100 and period is None:
+        if "," not in n1 and "." not in n1 and len(n1) == 4 and 1900 <= low <= 2100 and period is None:
             return None
     if head.not_pay or _NOT_PAY_AFTER.match(tail):
         return None
@@ -410,10 +440,9 @@ def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
     )
 
 
-def _glued_k(text: str, m: re.Match[str]) -> bool:
+def _glued_k(text: str, m: re.Match[str], s1_raw: str | None, s2_raw: str | None) -> bool:
     """Return True when a `k` suffix is glued to a following word ("5km"), so it is not a thousands mark."""
-    for group in ("s1", "s2"):
-        raw = m.group(group)
+    for group, raw in (("s1", s1_raw), ("s2", s2_raw)):
         if raw and raw.lower() == "k":
             after = m.end(group)
             if after < len(text) and text[after].isalpha():
@@ -453,9 +482,7 @@ def _currency(raw: str | None) -> str | None:
 def _period_after(tail: str) -> str | None:
     """Return the period stated right after an amount, or None."""
     m = _PERIOD_AFTER.match(tail)
-    if not m:
-        return None
-    return next(name for name in PERIODS if m.group(name))
+    return m.lastgroup if m else None  # the only named groups are the periods, and one of them matched
 
 
 def _inferred_period(high: float, window: str) -> str:
@@ -484,14 +511,18 @@ def period_from_text(raw: str | None) -> str | None:
 
 def normalised_pay(pay: Pay) -> Pay:
     """Return `pay` with its annual and day figures filled in, or with `reject_reason` set when implausible."""
-    reason = _implausibility(pay)
+    return _with_figures(pay, *_figures(pay.min, pay.max, pay.period))
+
+
+def _figures(low: float, high: float, period: str) -> tuple[float | None, float | None, float | None, float | None,
+                                                          str | None]:
+    """Return the annual min/max, day min/max and reject reason of stated pay (no figures when implausible)."""
+    reason = _implausibility(low, high, period)
     if reason:
-        return _with_figures(pay, None, None, None, None, reason)
-    factor = ANNUAL_FACTOR[pay.period]
-    day = DAY_FACTOR.get(pay.period)
-    return _with_figures(
-        pay, pay.min * factor, pay.max * factor, pay.min * day if day else None, pay.max * day if day else None, None
-    )
+        return None, None, None, None, reason
+    factor = ANNUAL_FACTOR[period]
+    day = DAY_FACTOR.get(period)
+    return low * factor, high * factor, low * day if day else None, high * day if day else None, None
 
 
 def _with_figures(
@@ -503,25 +534,51 @@ def _with_figures(
     reject_reason: str | None,
 ) -> Pay:
     """Return `pay` with the given normalised figures (`dataclasses.replace`, without its per-call field lookup)."""
-    return Pay(pay.min, pay.max, pay.period, pay.currency, pay.up_to, pay.from_, pay.predicted, pay.bonus, pay.ote,
-               annual_min, annual_max, day_min, day_max, reject_reason)
+    return _pay(pay.min, pay.max, pay.period, pay.currency, pay.up_to, pay.from_, pay.predicted, pay.bonus, pay.ote,
+                annual_min, annual_max, day_min, day_max, reject_reason)
 
 
-def _implausibility(pay: Pay) -> str | None:
-    """Return why `pay` is implausible under the documented bounds, or None."""
-    if pay.period not in BOUNDS:
-        return f"unknown_period: {pay.period}"
-    if any(math.isnan(v) or math.isinf(v) for v in (pay.min, pay.max)):
+def _pay(
+    low: float,
+    high: float,
+    period: str,
+    currency: str,
+    up_to: bool,
+    from_: bool,
+    predicted: bool,
+    bonus: bool,
+    ote: bool,
+    annual_min: float | None,
+    annual_max: float | None,
+    day_min: float | None,
+    day_max: float | None,
+    reject_reason: str | None,
+) -> Pay:
+    """Return `Pay(...)` of these fields, filling its `__dict__` at once (the frozen `__init__` costs 3x as much)."""
+    pay = object.__new__(Pay)
+    pay.__dict__.update({
+        "min": low, "max": high, "period": period, "currency": currency, "up_to": up_to, "from_": from_,
+        "predicted": predicted, "bonus": bonus, "ote": ote, "annual_min": annual_min, "annual_max": annual_max,
+        "day_min": day_min, "day_max": day_max, "reject_reason": reject_reason,
+    })
+    return pay
+
+
+def _implausibility(low: float, high: float, period: str) -> str | None:
+    """Return why stated pay of `low`-`high` per `period` is implausible under the documented bounds, or None."""
+    if period not in BOUNDS:
+        return f"unknown_period: {period}"
+    if not (math.isfinite(low) and math.isfinite(high)):
         return "not_a_number"
-    if pay.min > pay.max:
-        return f"min_above_max: {pay.min:g} > {pay.max:g}"
-    low, high = BOUNDS[pay.period]
-    if pay.min < low:
-        return f"below_{pay.period}_bound: {pay.min:g} < {low:g}"
-    if pay.max > high:
-        return f"above_{pay.period}_bound: {pay.max:g} > {high:g}"
-    if pay.max > MAX_RANGE_RATIO * pay.min:
-        return f"range_too_wide: {pay.max:g} > {MAX_RANGE_RATIO:g} x {pay.min:g}"
+    if low > high:
+        return f"min_above_max: {low:g} > {high:g}"
+    bound_low, bound_high = BOUNDS[period]
+    if low < bound_low:
+        return f"below_{period}_bound: {low:g} < {bound_low:g}"
+    if high > bound_high:
+        return f"above_{period}_bound: {high:g} > {bound_high:g}"
+    if high > MAX_RANGE_RATIO * low:
+        return f"range_too_wide: {high:g} > {MAX_RANGE_RATIO:g} x {low:g}"
     return None
 
 
@@ -559,3 +616,14 @@ def _field_number(value: object) -> float | None:
     if math.isnan(number):
         return None
     return number
+
+
+try:
+    from extract._salary import digit_run_starts as _digit_run_starts
+    from extract._salary import lowered as _lowered
+except ImportError:  # the extension is not built: the pure-Python references give the same results, only slower
+    _digit_run_starts = _digit_run_starts_reference
+    _lowered = str.lower
+    COMPILED_SALARY = False
+else:
+    COMPILED_SALARY = True

@@ -1,0 +1,109 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled string scanning for pay parsing: the same results as the pure-Python helpers in extract/salary.py.
+
+Each helper reads the code points in the string's own width (1, 2 or 4 bytes). Ads hold few digits, so one- and
+two-byte text is first tested one 64-bit block (8 or 4 characters) at a time.
+"""
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND
+
+cdef extern from "Python.h":
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    bint PyUnicode_IS_ASCII(object text)
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.string cimport memcpy
+
+ctypedef fused code_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+# "a lane between m and n" (Bit Twiddling Hacks, hasbetween) for m = 0x2F, n = 0x3A, i.e. the digits "0" to "9":
+# a lane's top bit survives when the lane's top bit is clear, its low bits are below n and above m
+cdef uint64_t _LOW_8 = 0x7F7F7F7F7F7F7F7FULL
+cdef uint64_t _BELOW_N_8 = 0xB9B9B9B9B9B9B9B9ULL  # 0x7F + 0x3A in each byte
+cdef uint64_t _ABOVE_M_8 = 0x5050505050505050ULL  # 0x7F - 0x2F in each byte
+cdef uint64_t _TOP_8 = 0x8080808080808080ULL
+cdef uint64_t _LOW_16 = 0x7FFF7FFF7FFF7FFFULL
+cdef uint64_t _BELOW_N_16 = 0x8039803980398039ULL  # 0x7FFF + 0x3A in each 16-bit lane
+cdef uint64_t _ABOVE_M_16 = 0x7FD07FD07FD07FD0ULL  # 0x7FFF - 0x2F in each 16-bit lane
+cdef uint64_t _TOP_16 = 0x8000800080008000ULL
+
+
+def digit_run_starts(str text not None) -> list:
+    """Return the start offsets of the runs of ASCII digits in `text`."""
+    cdef Py_ssize_t length = len(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef int kind = PyUnicode_KIND(text)
+    if kind == 1:
+        return _blockwise_digit_run_starts(<const uint8_t*>data, length, _LOW_8, _BELOW_N_8, _ABOVE_M_8, _TOP_8)
+    if kind == 2:
+        return _blockwise_digit_run_starts(<const uint16_t*>data, length, _LOW_16, _BELOW_N_16, _ABOVE_M_16, _TOP_16)
+    cdef list positions = []
+    _scan_digit_runs(<const uint32_t*>data, 0, length, False, positions)
+    return positions
+
+
+cdef list _blockwise_digit_run_starts(const code_t* chars, Py_ssize_t length, uint64_t low_mask, uint64_t below_n,
+                                      uint64_t above_m, uint64_t top_mask):
+    """Return the digit run starts of `chars[:length]`, skipping 64-bit blocks that hold no digit."""
+    cdef list positions = []
+    cdef Py_ssize_t step = 8 // sizeof(code_t)
+    cdef Py_ssize_t i = 0
+    cdef bint after_digit = False
+    cdef uint64_t word, low
+    while i + step <= length:
+        memcpy(&word, chars + i, 8)
+        low = word & low_mask
+        if (below_n - low) & ~word & (low + above_m) & top_mask:
+            after_digit = _scan_digit_runs(chars, i, i + step, after_digit, positions)
+        else:
+            after_digit = False
+        i += step
+    _scan_digit_runs(chars, i, length, after_digit, positions)
+    return positions
+
+
+cdef inline bint _scan_digit_runs(const code_t* chars, Py_ssize_t start, Py_ssize_t end, bint after_digit,
+                                  list positions) except -1:
+    """Append to `positions` the starts of the digit runs in `chars[start:end]`; return whether it ends on a digit."""
+    cdef Py_ssize_t i
+    cdef bint is_digit
+    for i in range(start, end):
+        is_digit = 48 <= chars[i] <= 57  # "0" to "9"
+        if is_digit and not after_digit:
+            positions.append(i)
+        after_digit = is_digit
+    return after_digit
+
+
+def lowered(str text not None) -> str:
+    """Return `text.lower()`: mapped here for Latin-1 text (with general punctuation and currency signs), else by
+    `str.lower` (ASCII text, where `str.lower` is already fast, and text with other characters)."""
+    cdef Py_ssize_t length = len(text)
+    cdef int kind = PyUnicode_KIND(text)
+    if length == 0 or kind == 4 or PyUnicode_IS_ASCII(text):
+        return text.lower()
+    if kind == 1:
+        return _latin1_lowered(<const uint8_t*>PyUnicode_DATA(text), length, 255)
+    cdef const uint16_t* chars = <const uint16_t*>PyUnicode_DATA(text)
+    cdef Py_ssize_t i
+    for i in range(length):
+        if chars[i] >= 0x100 and not 0x2000 <= chars[i] < 0x20D0:
+            return text.lower()  # a character whose lower case this module does not map
+    return _latin1_lowered(chars, length, 0xFFFF)
+
+
+cdef str _latin1_lowered(const code_t* chars, Py_ssize_t length, Py_UCS4 max_char):
+    """Return the lower case of Latin-1 letters in `chars[:length]`; U+2000 to U+20CF (punctuation, currency signs)
+    have no case and stay as they are."""
+    cdef object result = PyUnicode_New(length, max_char)
+    cdef code_t* out = <code_t*>PyUnicode_DATA(result)
+    cdef Py_ssize_t i
+    cdef code_t char
+    for i in range(length):
+        char = chars[i]
+        # "A" to "Z" and "À" to "Þ" except "×" lower by 0x20; no other Latin-1 character has a lower case
+        if (65 <= char <= 90) or (0xC0 <= char <= 0xDE and char != 0xD7):
+            char = char + 0x20
+        out[i] = char
+    return result

@@ -1,0 +1,71 @@
+"""The compiled pay scanning helpers (extract/_salary.pyx) give the same results as the pure-Python reference."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import salary
+
+compiled = pytest.importorskip("extract._salary", reason="the compiled module is not built")
+
+# one-, two- and four-byte strings, digits next to characters whose low byte or lane looks like a digit
+_CHARS = st.sampled_from(list("0123456789 a£/,.") + ["\u2013", "\u0130", "\u0660", "\u3039", "\u0139", "\U0001F600",
+                                                      "\U00010030", "\xb0", "\xb9", "\u0030\u0301"])
+_TEXTS = st.one_of(st.lists(_CHARS, max_size=40).map("".join), st.text(max_size=40))
+
+
+def test_compiled_salary_is_built():
+    # CI has gcc: a failed build must fail here rather than leave ingest on the slow path
+    assert salary.COMPILED_SALARY
+    assert salary._digit_run_starts is compiled.digit_run_starts
+    assert salary._lowered is compiled.lowered
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),  # empty
+        ("abc", []),  # no digit
+        ("12 345", [0, 3]),  # two runs
+        ("a" * 7 + "1" + "2" * 8 + "b3", [7, 17]),  # a run across an 8-byte block boundary
+        ("–" * 3 + "1" + "2" * 4 + "b3", [3, 9]),  # the same across a 4-character block of two-byte text
+        ("😀12😀3", [1, 4]),  # four-byte text
+        ("\u0660\u0661 1", [3]),  # Arabic-Indic digits are not ASCII digits
+        ("\u0130\u0131" + "90", [2]),  # two-byte characters whose low bytes are not digits
+        ("\u3039\u0139", []),  # two-byte characters whose low byte is a digit ("9"), not digits themselves
+    ],
+)
+def test_digit_run_starts(text, expected):
+    assert compiled.digit_run_starts(text) == expected
+    assert salary._digit_run_starts_reference(text) == expected
+
+
+@settings(max_examples=1500, deadline=None, database=None)
+@given(_TEXTS)
+def test_generated_texts_equal_reference(text):
+    assert compiled.digit_run_starts(text) == salary._digit_run_starts_reference(text)
+
+
+def test_pure_python_fallback_parses_the_same(monkeypatch):
+    texts = ["Salary £45,000 - £55,000 per annum", "10 years, 25 days, rate 450 pd", "Python3 IR35 £500 p/d"]
+    compiled_pays = [salary._parse(t) for t in texts]
+    monkeypatch.setattr(salary, "_digit_run_starts", salary._digit_run_starts_reference)
+    assert [salary._parse(t) for t in texts] == compiled_pays
+
+
+def test_lowered_equals_str_lower_for_every_code_point():
+    # each character alone, in Latin-1 text, in two-byte text with punctuation, and beside a final-sigma context
+    for char in (chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000):
+        for text in (char, "A" + char + "\xc9", "\u2013" + char + "\u20ac", "\u03a3" + char):
+            assert compiled.lowered(text) == text.lower(), (hex(ord(char)), text)
+
+
+@settings(max_examples=1500, deadline=None, database=None)
+@given(st.one_of(_TEXTS, st.text(alphabet=st.characters(max_codepoint=0x20D0), max_size=60)))
+def test_generated_texts_lower_as_str_lower(text):
+    lowered = compiled.lowered(text)
+    assert lowered == text.lower()
+    assert sys.getsizeof(lowered) == sys.getsizeof(text.lower())  # the same compact kind as str.lower's result
