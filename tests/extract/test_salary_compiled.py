@@ -43,7 +43,7 @@ def test_digit_run_starts(text, expected):
     assert salary._digit_run_starts_reference(text) == expected
 
 
-@settings(max_examples=1500, deadline=None, database=None)
+@settings(max_examples=600, deadline=None, database=None)
 @given(_TEXTS)
 def test_generated_texts_equal_reference(text):
     assert compiled.digit_run_starts(text) == salary._digit_run_starts_reference(text)
@@ -63,7 +63,7 @@ def test_lowered_equals_str_lower_for_every_code_point():
             assert compiled.lowered(text) == text.lower(), (hex(ord(char)), text)
 
 
-@settings(max_examples=1500, deadline=None, database=None)
+@settings(max_examples=600, deadline=None, database=None)
 @given(st.one_of(_TEXTS, st.text(alphabet=st.characters(max_codepoint=0x20D0), max_size=60)))
 def test_generated_texts_lower_as_str_lower(text):
     lowered = compiled.lowered(text)

@@ -76,18 +76,18 @@ def _mixed(description: str, index: int) -> str:
 
 @pytest.fixture(scope="module")
 def sample_descriptions(tmp_path_factory) -> list[str]:
-    """Return the descriptions of a generated month of about 3,000 postings (both sources, plain and HTML), and
-    1,500 of them mixed (see `_mixed`)."""
+    """Return the descriptions of a generated month of about 1,200 postings (both sources, plain and HTML), and
+    600 of them mixed (see `_mixed`)."""
     from spotlight.sample import SampleSettings, generate_sample
 
     summary = generate_sample(tmp_path_factory.mktemp("sample"), SampleSettings(
-        postings_latest=3_000, profiles=0, months=1, seed=3), workers=1)
+        postings_latest=1_200, profiles=0, months=1, seed=3), workers=1)
     texts = []
     for path in summary.files:
         if path.suffix == ".json":
             for row in orjson.loads(path.read_bytes())["results"]:
                 texts.append(_tags_as_lines(row.get("description") or row.get("jobDescription") or ""))
-    return texts + [_mixed(text, i) for i, text in enumerate(texts[:1_500])]
+    return texts + [_mixed(text, i) for i, text in enumerate(texts[:600])]
 
 
 def _reference_candidates(extractor: SkillExtractor, text: str) -> tuple[list, list, list]:
@@ -118,7 +118,7 @@ def _assert_same_rows(extractor: SkillExtractor, texts: list) -> None:
 
 @compiled_only
 def test_sample_descriptions_resolve_identically(extractors, sample_descriptions):
-    assert len(sample_descriptions) > 4_000
+    assert len(sample_descriptions) > 1_800
     for name, extractor in extractors.items():
         for text in sample_descriptions:
             _assert_same(extractor, text)
