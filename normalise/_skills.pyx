@@ -97,35 +97,41 @@ cdef void release(Work* w):
     free(w.scratch)
 
 
+cdef inline int add_hit(Work* w, Py_ssize_t last, Py_ssize_t length, PyObject* skill_id, long rule,
+                        bint with_phrases, Py_ssize_t* reach) except -1:
+    """Add one automaton hit (a key of `length` ending at padded index `last`) to `w`: an earliest-ending phrase
+    span (when asked), a marker, or a candidate."""
+    cdef Py_ssize_t start = last - length + 1
+    cdef Hit* hit
+    if rule == PHRASE:
+        if with_phrases and start >= reach[0]:
+            reach[0] = last - 1
+            push_span(&w.phrases, &w.n_phrases, &w.cap_phrases, start, reach[0])
+    elif rule < -1:
+        push_span(&w.markers, &w.n_markers, &w.cap_markers, start, rule)
+    else:
+        if w.n_hits == w.cap_hits:
+            grow(<void**>&w.hits, &w.cap_hits, sizeof(Hit))
+        hit = &w.hits[w.n_hits]
+        hit.start = start
+        hit.end = last - 1
+        hit.length = length
+        hit.skill_id = skill_id
+        hit.rule = rule
+        w.n_hits += 1
+    return 0
+
+
 cdef int scanned(Work* w, object hit_iter, bint with_phrases) except -1:
     """Fill the candidates, markers and (when asked) earliest-ending phrase spans from raw automaton hits."""
-    cdef Py_ssize_t last, length, start, reach = -1
-    cdef long rule
+    cdef Py_ssize_t reach = -1
     cdef PyObject* value
-    cdef Hit* hit
     cdef tuple item
     for item in hit_iter:
-        last = <Py_ssize_t><object>PyTuple_GET_ITEM(item, 0)
         value = PyTuple_GET_ITEM(item, 1)
-        length = <Py_ssize_t><object>PyTuple_GET_ITEM(<tuple>value, 0)
-        rule = <long><object>PyTuple_GET_ITEM(<tuple>value, 2)
-        start = last - length + 1
-        if rule == PHRASE:
-            if with_phrases and start >= reach:
-                reach = last - 1
-                push_span(&w.phrases, &w.n_phrases, &w.cap_phrases, start, reach)
-        elif rule < -1:
-            push_span(&w.markers, &w.n_markers, &w.cap_markers, start, rule)
-        else:
-            if w.n_hits == w.cap_hits:
-                grow(<void**>&w.hits, &w.cap_hits, sizeof(Hit))
-            hit = &w.hits[w.n_hits]
-            hit.start = start
-            hit.end = last - 1
-            hit.length = length
-            hit.skill_id = PyTuple_GET_ITEM(<tuple>value, 1)
-            hit.rule = rule
-            w.n_hits += 1
+        add_hit(w, <Py_ssize_t><object>PyTuple_GET_ITEM(item, 0), <Py_ssize_t><object>PyTuple_GET_ITEM(<tuple>value, 0),
+                PyTuple_GET_ITEM(<tuple>value, 1), <long><object>PyTuple_GET_ITEM(<tuple>value, 2), with_phrases,
+                &reach)
     return 0
 
 
@@ -316,31 +322,10 @@ cdef class Scanner:
                             Py_ssize_t* reach) except -1:
         """Add the keys ending in `state` at padded index `last` to `w`, longest first."""
         cdef int t = self.output[state], e
-        cdef Py_ssize_t length, start
-        cdef long rule
-        cdef Hit* hit
         while t >= 0:
             e = self.terminal[t]
             t = self.dictionary_link[t]
-            length = self.lengths[e]
-            rule = self.rules[e]
-            start = last - length + 1
-            if rule == PHRASE:
-                if with_phrases and start >= reach[0]:
-                    reach[0] = last - 1
-                    push_span(&w.phrases, &w.n_phrases, &w.cap_phrases, start, reach[0])
-            elif rule < -1:
-                push_span(&w.markers, &w.n_markers, &w.cap_markers, start, rule)
-            else:
-                if w.n_hits == w.cap_hits:
-                    grow(<void**>&w.hits, &w.cap_hits, sizeof(Hit))
-                hit = &w.hits[w.n_hits]
-                hit.start = start
-                hit.end = last - 1
-                hit.length = length
-                hit.skill_id = self.skill_ids[e]
-                hit.rule = rule
-                w.n_hits += 1
+            add_hit(w, last, self.lengths[e], self.skill_ids[e], self.rules[e], with_phrases, reach)
         return 0
 
     def hits(self, str text):
