@@ -249,50 +249,40 @@ cdef bint is_other_entity(const code_t *src, Py_ssize_t at, Py_ssize_t n) noexce
     return k < n and src[k] == b';'
 
 
+cdef struct Entity:
+    char name[16]  # ASCII, NUL-padded
+    Py_ssize_t size
+    uint32_t decoded
+
+# The reference's common entities (`extract.text._COMMON_ENTITIES`) and `&amp;`, loaded on first use (the
+# reference module imports this one); -1 until then.
+cdef Entity _ENTITIES[24]
+cdef int _N_ENTITIES = -1
+
+
+cdef int load_entities() except -1:
+    """Fill `_ENTITIES` from the reference's table of common entities, then `&amp;`."""
+    global _N_ENTITIES
+    table = [*reference()._COMMON_ENTITIES, ("&amp;", "&")]
+    if len(table) > 24 or not all(e.isascii() and len(e) < 16 and len(c) == 1 for e, c in table):
+        raise ValueError("the compiled clean_text holds at most 24 ASCII entities of one character each")
+    for k, (name, char) in enumerate(table):
+        encoded = name.encode("ascii")
+        memcpy(_ENTITIES[k].name, <const char *>encoded, len(encoded))
+        _ENTITIES[k].size = len(encoded)
+        _ENTITIES[k].decoded = ord(char)
+    _N_ENTITIES = len(table)
+    return 0
+
+
 cdef inline Py_ssize_t common_entity(const code_t *src, Py_ssize_t at, Py_ssize_t n,
                                      uint32_t *decoded) noexcept:
     """Return the length of the common entity (or `&amp;`) at `at`, its character in `decoded`; 0 for none."""
-    if at + 1 >= n:
-        return 0
-    cdef uint32_t c = src[at + 1]
-    if c == b'a' and starts_with(src, at, n, b"&amp;", 5):
-        decoded[0] = b'&'
-        return 5
-    if c == b'n':
-        if starts_with(src, at, n, b"&nbsp;", 6):
-            decoded[0] = b' '
-            return 6
-        if starts_with(src, at, n, b"&ndash;", 7):
-            decoded[0] = 0x2013
-            return 7
-    elif c == b'p' and starts_with(src, at, n, b"&pound;", 7):
-        decoded[0] = 0xa3
-        return 7
-    elif c == b'e' and starts_with(src, at, n, b"&euro;", 6):
-        decoded[0] = 0x20ac
-        return 6
-    elif c == b'q' and starts_with(src, at, n, b"&quot;", 6):
-        decoded[0] = b'"'
-        return 6
-    elif c == b'#' and starts_with(src, at, n, b"&#39;", 5):
-        decoded[0] = 39  # "'"
-        return 5
-    elif c == b'r' and starts_with(src, at, n, b"&rsquo;", 7):
-        decoded[0] = 0x2019
-        return 7
-    elif c == b'l':
-        if starts_with(src, at, n, b"&lsquo;", 7):
-            decoded[0] = 0x2018
-            return 7
-        if starts_with(src, at, n, b"&lt;", 4):
-            decoded[0] = b'<'
-            return 4
-    elif c == b'm' and starts_with(src, at, n, b"&mdash;", 7):
-        decoded[0] = 0x2014
-        return 7
-    elif c == b'g' and starts_with(src, at, n, b"&gt;", 4):
-        decoded[0] = b'>'
-        return 4
+    cdef int e
+    for e in range(_N_ENTITIES):
+        if starts_with(src, at, n, _ENTITIES[e].name, _ENTITIES[e].size):
+            decoded[0] = _ENTITIES[e].decoded
+            return _ENTITIES[e].size
     return 0
 
 
@@ -413,6 +403,8 @@ cdef str decode_entities(Text *t):
     cdef int stage, buffer = free_buffer(t)
     cdef Py_ssize_t size
     cdef uint32_t *dst = <uint32_t *>t.buffers[buffer]
+    if _N_ENTITIES < 0:
+        load_entities()
     if t.kind == 1:
         size = entities_decoded(<const uint8_t *>t.data, t.size, dst, &stage)
     elif t.kind == 2:
