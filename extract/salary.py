@@ -511,7 +511,8 @@ def period_from_text(raw: str | None) -> str | None:
 
 def normalised_pay(pay: Pay) -> Pay:
     """Return `pay` with its annual and day figures filled in, or with `reject_reason` set when implausible."""
-    return _with_figures(pay, *_figures(pay.min, pay.max, pay.period))
+    return _pay(pay.min, pay.max, pay.period, pay.currency, pay.up_to, pay.from_, pay.predicted, pay.bonus, pay.ote,
+                *_figures(pay.min, pay.max, pay.period))
 
 
 def _figures(low: float, high: float, period: str) -> tuple[float | None, float | None, float | None, float | None,
@@ -523,19 +524,6 @@ def _figures(low: float, high: float, period: str) -> tuple[float | None, float 
     factor = ANNUAL_FACTOR[period]
     day = DAY_FACTOR.get(period)
     return low * factor, high * factor, low * day if day else None, high * day if day else None, None
-
-
-def _with_figures(
-    pay: Pay,
-    annual_min: float | None,
-    annual_max: float | None,
-    day_min: float | None,
-    day_max: float | None,
-    reject_reason: str | None,
-) -> Pay:
-    """Return `pay` with the given normalised figures (`dataclasses.replace`, without its per-call field lookup)."""
-    return _pay(pay.min, pay.max, pay.period, pay.currency, pay.up_to, pay.from_, pay.predicted, pay.bonus, pay.ote,
-                annual_min, annual_max, day_min, day_max, reject_reason)
 
 
 def _pay(
