@@ -73,7 +73,7 @@ def test_rare_paths(raw, expected):
 def test_generated_texts_equal_reference():
     seen: Counter[str] = Counter()
 
-    @settings(max_examples=800, deadline=None, database=None)
+    @settings(max_examples=1500, deadline=None, database=None)
     @given(_TEXTS)
     def check(raw: str) -> None:
         expected = text.clean_text_reference(raw)
