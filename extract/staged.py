@@ -269,9 +269,22 @@ def _linked(chunks: list[ParsedFile]) -> pd.DataFrame:
 
 def _with_links(pool, chunks: list[ParsedFile], duplicates: pd.DataFrame) -> list[str]:  # noqa: ANN001
     """Rewrite every facts file with its postings' duplicate links; return the files in order."""
-    ids = duplicates["posting_id"]
-    per_file = [duplicates[ids.isin(c.features["posting_id"])] for c in chunks]
-    return list(pool.map(linked_file, [c.facts for c in chunks], per_file))
+    return list(pool.map(linked_file, [c.facts for c in chunks], _links_per_file(chunks, duplicates)))
+
+
+def _links_per_file(chunks: list[ParsedFile], duplicates: pd.DataFrame) -> list[pd.DataFrame]:
+    """Return the rows of `duplicates` whose posting is in each parsed file, in their order (one lookup for the
+    month: filtering the links once per file took 9.5 s for the 151 files of a 1M-posting month)."""
+    sizes = [len(c.features) for c in chunks]
+    owners = np.repeat(np.arange(len(chunks)), sizes)
+    ids = pd.Index(pd.concat([c.features["posting_id"] for c in chunks], ignore_index=True)) if chunks else pd.Index([])
+    positions = ids.get_indexer(duplicates["posting_id"])
+    if (positions < 0).any():
+        raise ValueError("duplicate links name postings that no parsed file holds")
+    files = owners[positions]
+    order = np.argsort(files, kind="stable")
+    bounds = np.searchsorted(files[order], np.arange(len(chunks) + 1))
+    return [duplicates.iloc[order[bounds[i]:bounds[i + 1]]] for i in range(len(chunks))]
 
 
 def _empty_checked() -> pd.DataFrame:

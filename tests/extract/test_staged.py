@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -90,3 +92,23 @@ def test_a_crashed_run_s_files_are_cleared_first(config, tmp_path):
 def test_bad_period_is_refused(config, tmp_path):
     with pytest.raises(ValueError, match="YYYY-MM"):
         staged_ingest(config, "2024-3", tmp_path / "work")
+
+
+def test_links_go_to_the_file_that_holds_each_posting_in_link_order():
+    # three files: p1 p2 | (none) | p3 p4 p5; links listed in an order that mixes the files
+    def parsed(ids):
+        return staged_module.ParsedFile("f", pd.DataFrame({"posting_id": ids}), np.zeros((len(ids), 1)), pd.DataFrame())
+
+    chunks = [parsed(["p1", "p2"]), parsed([]), parsed(["p3", "p4", "p5"])]
+    links = pd.DataFrame({"posting_id": ["p5", "p2", "p3", "p1"], "duplicate_of": ["p4", "p1", "p1", "p9"],
+                          "method": ["near", "exact", "exact", "near"]})
+    per_file = staged_module._links_per_file(chunks, links)
+    assert [f["posting_id"].tolist() for f in per_file] == [["p2", "p1"], [], ["p5", "p3"]]
+    assert per_file[2]["duplicate_of"].tolist() == ["p4", "p1"]
+
+
+def test_a_link_to_a_posting_no_file_holds_is_an_error():
+    chunks = [staged_module.ParsedFile("f", pd.DataFrame({"posting_id": ["p1"]}), np.zeros((1, 1)), pd.DataFrame())]
+    links = pd.DataFrame({"posting_id": ["p7"], "duplicate_of": ["p1"], "method": ["exact"]})
+    with pytest.raises(ValueError, match="no parsed file"):
+        staged_module._links_per_file(chunks, links)
