@@ -4,7 +4,7 @@
 Each helper reads the code points in the string's own width (1, 2 or 4 bytes). Ads hold few digits, so one- and
 two-byte text is first tested one 64-bit block (8 or 4 characters) at a time.
 """
-from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISALNUM
 
 cdef extern from "Python.h":
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
@@ -107,3 +107,37 @@ cdef str _latin1_lowered(const code_t* chars, Py_ssize_t length, Py_UCS4 max_cha
             char = char + 0x20
         out[i] = char
     return result
+
+
+def amount_anchors(str text not None) -> list:
+    """Return, flat, each digit run's start and where its amount starts: the currency mark just before it, -1 when a
+    currency word may end just before it, else the run itself (left out after a letter, a digit or one of "_.,:/")."""
+    cdef list anchors = []
+    cdef void* data = PyUnicode_DATA(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef Py_ssize_t position, back
+    cdef Py_UCS4 before
+    for position in digit_run_starts(text):
+        back = position
+        if back and PyUnicode_READ(kind, data, back - 1) == 32:  # " "
+            back -= 1
+        before = PyUnicode_READ(kind, data, back - 1) if back else 0
+        if back and (before == 0xA3 or before == 0x20AC or before == 36):  # "£", "€", "$"
+            back -= 1
+            if back >= 2 and PyUnicode_READ(kind, data, back - 2) == 85 and PyUnicode_READ(kind, data, back - 1) == 83:
+                back -= 2  # "US$"
+            anchors += (position, back)
+        elif back and _is_currency_word_end(before):
+            anchors += (position, -1)
+        else:
+            before = PyUnicode_READ(kind, data, position - 1) if position else 0
+            if not position or not (Py_UNICODE_ISALNUM(before) or before == 95 or before == 46 or before == 44
+                                    or before == 58 or before == 47):  # "_", ".", ",", ":", "/"
+                anchors += (position, position)
+    return anchors
+
+
+cdef inline bint _is_currency_word_end(Py_UCS4 char):
+    """Return True for the letters a currency word can end in ("DGOPRS" either case, "ſ")."""
+    cdef uint32_t upper = <uint32_t>char - 32 if 97 <= char <= 122 else <uint32_t>char
+    return upper == 68 or upper == 71 or upper == 79 or upper == 80 or upper == 82 or upper == 83 or char == 0x17F

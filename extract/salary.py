@@ -27,8 +27,12 @@ Rules (folded into docs/methodology.md; they follow docs/architecture.md "Pay co
 - **Predicted pay** (Adzuna `salary_is_predicted`, "estimated salary" in the text) is flagged `predicted` and is
   never stated pay.
 
-`_digit_run_starts` and `_lowered` are the compiled twins in `extract/_salary.pyx` when that extension is built
-(`COMPILED_SALARY`), else the pure-Python `_digit_run_starts_reference` and `str.lower`; both give the same results.
+The patterns are lower-case and run on the folded text (`str.lower`, with "İ", "ı" and "ſ" folded as `re.I` folds
+them), which matches as case-insensitive patterns match the text as written, offset for offset.
+
+`_amount_anchors`, `_digit_run_starts` and `_lowered` are the compiled twins in `extract/_salary.pyx` when that
+extension is built (`COMPILED_SALARY`), else the pure-Python `_amount_anchors_reference`, `_digit_run_starts_reference`
+and `str.lower`; both give the same results.
 """
 from __future__ import annotations
 
@@ -83,24 +87,25 @@ class Pay:
 
 # --- regular expressions --------------------------------------------------------------------------------------
 
-_CUR = r"£|€|\$|US\$|GBP|EUR|USD|pounds?(?:\s+sterling)?|euros?"
+_CUR = r"£|€|\$|us\$|gbp|eur|usd|pounds?(?:\s+sterling)?|euros?"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"k|m(?![a-z])|mn\b|bn\b|\s?million\b|\s?billion\b"
 _AMOUNT = (
     r"(?P<cur{i}>{cur})?\s?(?(cur{i})|(?<![\w.,:/]))(?P<n{i}>{num})(?![\d]|:\d|/\d)(?P<s{i}>{scale})?"
-    r"(?:\s?(?P<postcur{i}>GBP|EUR|USD)\b)?"
+    r"(?:\s?(?P<postcur{i}>gbp|eur|usd)\b)?"
 )
 _RANGE = re.compile(
     _AMOUNT.format(i=1, cur=_CUR, num=_NUM, scale=_SCALE)
     + r"(?:\s?(?:pd|p/d|ph|p/h|pa|pcm|pw)(?=\s*(?:-|–|to)\s*[£€$\d]))?"
     + r"(?:\s*(?P<sep>-|–|—|−|~|to|and|up\s+to)\s*"
     + _AMOUNT.format(i=2, cur=_CUR, num=_NUM, scale=_SCALE)
-    + r"(?!\s*%))?",
-    re.I,
+    + r"(?!\s*%))?"
 )
 # A `k` glued to a following word ("£120Kpackage") is a scale only after a currency mark; checked in `_candidate`.
 
-_CURRENCY_BEFORE = re.compile(r"(?:" + _CUR + r")\s?$", re.I)
+_FOLD_EXCEPTIONS = {0x130: "i", 0x131: "i", 0x17F: "s"}
+"""How the case-insensitive patterns fold the letters `str.lower` maps otherwise ("İ" to two characters, "ı", "ſ")."""
+_CURRENCY_BEFORE = re.compile(r"(?:" + _CUR + r")\s?$")
 _CURRENCY_WORD_ENDS = frozenset("DGOPRSdgoprs\u017f")
 """The letters a currency word can end in ("GBP", "EUR", "USD", "pounds sterling", "euros"; "\u017f" folds to "s")."""
 _PERIOD_AFTER = re.compile(
@@ -112,8 +117,7 @@ _PERIOD_AFTER = re.compile(
     r"per\s+mth)"
     r"|(?P<week>per\s+week|a\s+week|/\s*(?:week|wk)\b|pw\b|p\.w\.?|p/w\b|weekly|per\s+wk)"
     r"|(?P<day>per\s+day|a\s+day|/\s*(?:day|d)\b|pd\b|p\.d\.?|p/d\b|daily|per\s+diem|day\s+rate|per\s+shift)"
-    r"|(?P<hour>per\s+hour|an\s+hour|/\s*(?:hour|hr|h)\b|ph\b|p\.h\.?|p/h\b|hourly|per\s+hr|phr\b))",
-    re.I,
+    r"|(?P<hour>per\s+hour|an\s+hour|/\s*(?:hour|hr|h)\b|ph\b|p\.h\.?|p/h\b|hourly|per\s+hr|phr\b))"
 )
 _PUNCTUATION = ":;,()[]|/\\!?\"'*~–—-+=&"
 _WORD = re.compile(r"[^\s" + re.escape(_PUNCTUATION) + "]+")
@@ -142,6 +146,7 @@ _PERIOD_BEFORE_PHRASES = (
 )
 _PERIOD_STEMS = ("rate", "per ", "daily", "hourly", "annual", "monthly", "weekly")
 _PAY_STEMS = ("sal", "pay", "paid", "rate", "pack", "remun", "compens", "earn", "wage", "band", "scale", "ote")
+_PAY_STEM = re.compile("|".join(_PAY_STEMS))
 _NOT_PAY_AFTER = re.compile(
     r"[\s(:–-]{0,3}(?:(?:[a-z-]+\s+){0,2}(?:budget|allowance|fund|funding|round|vouchers?|raise[ds]?)\b|"
     r"(?:(?:annual|yearly|personal|individual|dedicated|learning|l&d|sign[\s-]?on|signing|joining|welcome|"
@@ -152,11 +157,10 @@ _NOT_PAY_AFTER = re.compile(
     r"users|customers|members|downloads|records|employees|people|staff|followers|subscribers|transactions|"
     r"requests|visitors|clients|candidates|per\s+person|per\s+head|of\s+(?:revenue|funding|investment|sales)|"
     r"sales|profit|arr|mrr|portfolio|aum|assets|deal|project|programme|program|contract\s+value|worth\s+of|"
-    r"days|hours|years|yrs|months|weeks|%|percent|employer|plan\b|401))",
-    re.I,
+    r"days|hours|years|yrs|months|weeks|%|percent|employer|plan\b|401))"
 )
-_BONUS_AFTER = re.compile(r"\W{0,4}(?:(?:annual|yearly|performance|discretionary|target|potential)\s+)?bonus", re.I)
-_OTE_AFTER = re.compile(r"\W{0,4}(?:ote|o\.t\.e|on\s+target|(?:potential\s+)?(?:first\s+year\s+)?earnings)", re.I)
+_BONUS_AFTER = re.compile(r"\W{0,4}(?:(?:annual|yearly|performance|discretionary|target|potential)\s+)?bonus")
+_OTE_AFTER = re.compile(r"\W{0,4}(?:ote|o\.t\.e|on\s+target|(?:potential\s+)?(?:first\s+year\s+)?earnings)")
 _IR35_WORDS = ("ir35", "day rate", "daily rate", "per day", "umbrella", "contract")
 _CURRENCY_CODES = {"£": "GBP", "gbp": "GBP", "pound": "GBP", "pounds": "GBP", "€": "EUR", "eur": "EUR",
                    "euro": "EUR", "euros": "EUR", "$": "USD", "us$": "USD", "usd": "USD"}
@@ -207,12 +211,19 @@ def _parse(text: str) -> Pay | None:
     """Return the pay statement of `text` (uncached)."""
     if "&pound;" in text:
         text = text.replace("&pound;", "£")
-    chosen = _chosen_candidate(text)
+    anchors = _amount_anchors(text)
+    if not anchors:
+        return None
+    plain = "\u0130" not in text and "\u0131" not in text and "\u017f" not in text
+    folded = _lowered(text) if plain else text.translate(_FOLD_EXCEPTIONS).lower()
+    lowered = folded if plain else None
+    chosen = _chosen_candidate(text, folded, lowered, anchors)
     if chosen is None:
         return None
-    window = _lowered(text[max(0, chosen.start - 60): chosen.start + 160])
+    start = chosen.start
+    window = _lower_slice(text, lowered, start - 60, start + 160)
     period = chosen.period or _inferred_period(chosen.high, window)
-    before = _lowered(text[max(0, chosen.start - 40): chosen.start])
+    before = _lower_slice(text, lowered, start - 40, start)
     return _pay(
         chosen.low,
         chosen.high,
@@ -227,21 +238,30 @@ def _parse(text: str) -> Pay | None:
     )
 
 
-def _chosen_candidate(text: str) -> _Candidate | None:
+def _lower_slice(text: str, lowered: str | None, begin: int, end: int) -> str:
+    """Return `text[begin:end]` lower-cased: a slice of `lowered` (the whole text lower-cased) when given."""
+    # a slice of the lower-cased text differs from the lower-cased slice only in "σ"/"ς" at its ends, which no rule reads
+    begin = max(0, begin)
+    return lowered[begin:end] if lowered is not None else _lowered(text[begin:end])
+
+
+def _chosen_candidate(text: str, folded: str, lowered: str | None, anchors: list[int]) -> _Candidate | None:
     """Return the pay statement's candidate: the first with pay context, else the first of the best tier."""
     chosen = None
     consumed = 0
-    for position in _digit_run_starts(text):
+    pairs = iter(anchors)
+    for position, anchor in zip(pairs, pairs):
         if position < consumed:
             continue
-        anchor = _currency_start(text, position)
-        if anchor == position and position and (text[position - 1].isalnum() or text[position - 1] in "_.,:/"):
-            continue  # `_RANGE` cannot match: its look-behind `(?<![\w.,:/])` rejects a bare number after these
-        match = _RANGE.match(text, anchor)
+        if anchor < 0:
+            anchor = _currency_word_start(folded, position)
+            if anchor == position and (text[position - 1].isalnum() or text[position - 1] in "_.,:/"):
+                continue  # `_RANGE` cannot match: its look-behind `(?<![\w.,:/])` rejects a bare number after these
+        match = _RANGE.match(folded, anchor)
         if match is None or match.end() <= position:
             continue
         consumed = match.end()
-        candidate = _candidate(text, match)
+        candidate = _candidate(text, folded, lowered, match)
         if candidate is None:
             continue
         if chosen is None or candidate.tier < chosen.tier:
@@ -251,19 +271,30 @@ def _chosen_candidate(text: str) -> _Candidate | None:
     return chosen
 
 
-def _currency_start(text: str, position: int) -> int:
-    """Return where a currency mark or word right before the number at `position` starts (else `position`)."""
-    back = position
-    if back and text[back - 1] == " ":
-        back -= 1
-    if back and text[back - 1] in "£€$":
-        back -= 1
-        return back - 2 if text[max(0, back - 2): back] == "US" else back
-    if back and text[back - 1] in _CURRENCY_WORD_ENDS:
-        found = _CURRENCY_BEFORE.search(text, max(0, back - 16), back)
-        if found:
-            return found.start()
-    return position
+def _amount_anchors_reference(text: str) -> list[int]:
+    """Return, flat, each digit run's start and where its amount starts: the currency mark just before it, -1 when a
+    currency word may end just before it, else the run itself (left out when `_RANGE` cannot match a bare number
+    there, after a letter, a digit or one of "_.,:/")."""
+    anchors: list[int] = []
+    for position in _digit_run_starts(text):
+        back = position
+        if back and text[back - 1] == " ":
+            back -= 1
+        if back and text[back - 1] in "£€$":
+            back -= 1
+            anchors += (position, back - 2 if text[max(0, back - 2): back] == "US" else back)
+        elif back and text[back - 1] in _CURRENCY_WORD_ENDS:
+            anchors += (position, -1)
+        elif not (position and (text[position - 1].isalnum() or text[position - 1] in "_.,:/")):
+            anchors += (position, position)
+    return anchors
+
+
+def _currency_word_start(folded: str, position: int) -> int:
+    """Return where a currency word right before the number at `position` starts (else `position`)."""
+    back = position - 1 if folded[position - 1] == " " else position
+    found = _CURRENCY_BEFORE.search(folded, max(0, back - 16), back)
+    return found.start() if found else position
 
 
 def _digit_run_starts_reference(text: str) -> list[int]:
@@ -294,9 +325,9 @@ class _Head:
     period: str | None
 
 
-def _head(text: str, start: int) -> _Head:
+def _head(text: str, lowered: str | None, start: int) -> _Head:
     """Return the context of the words before offset `start` (the current sentence, at most 48 characters)."""
-    head = _lowered(text[max(0, start - _HEAD): start])
+    head = _lower_slice(text, lowered, start - _HEAD, start)
     for stop in (". ", "\n", "; "):
         cut = head.rfind(stop)
         if cut >= 0:
@@ -352,13 +383,19 @@ def _contains_any(text: str, parts: tuple[str, ...]) -> bool:
 _RANGE_GROUPS = ("cur1", "n1", "s1", "postcur1", "sep", "cur2", "n2", "s2", "postcur2")
 
 
-def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
-    """Return the candidate for one regex match, or None when the figure is not pay."""
-    cur1_raw, n1, s1_raw, postcur1, sep_raw, cur2_raw, n2, s2_raw, postcur2 = m.group(*_RANGE_GROUPS)
+def _candidate(text: str, folded: str, lowered: str | None, m: re.Match[str]) -> _Candidate | None:
+    """Return the candidate for one match of `_RANGE` in the folded text, or None when the figure is not pay."""
+    if lowered is not None:
+        cur1_raw, n1, s1_raw, postcur1, sep_raw, cur2_raw, n2, s2_raw, postcur2 = m.group(*_RANGE_GROUPS)
+    else:
+        # the words as written: "ſ" and "ı" match "s" and "i" but do not lower to them ("euroſ" is no currency code)
+        cur1_raw, n1, s1_raw, postcur1, sep_raw, cur2_raw, n2, s2_raw, postcur2 = [
+            text[begin:end] if begin >= 0 else None for begin, end in map(m.span, _RANGE_GROUPS)
+        ]
     if cur2_raw and not cur1_raw and not s1_raw:
         # "Band 7 - £43,742 - £50,056": a bare number before a money amount is not its lower bound
-        restart = _RANGE.match(text, m.start("cur2"))
-        return _candidate(text, restart) if restart else None
+        restart = _RANGE.match(folded, m.start("cur2"))
+        return _candidate(text, folded, lowered, restart) if restart else None
     start, end = m.span()
     s1 = _scale(s1_raw) if s1_raw else None
     s2 = _scale(s2_raw) if s2_raw else None
@@ -372,10 +409,14 @@ def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
     if not (cur1 or cur2 or s1 == "k" or s2 == "k"):
         # a bare number needs a pay word just before it or a period after it ("Reference 0001234"), and no
         # not-pay word after it ("25 days"); cheap checks first, the full context only if needed
-        if not _contains_any(_lowered(text[max(0, start - 30): start]), _PAY_STEMS):
-            if _PERIOD_AFTER.match(text, end, end + _TAIL) is None:
+        if lowered is not None:
+            pay_stem_before = _PAY_STEM.search(lowered, max(0, start - 30), start) is not None
+        else:
+            pay_stem_before = _contains_any(_lowered(text[max(0, start - 30): start]), _PAY_STEMS)
+        if not pay_stem_before:
+            if _PERIOD_AFTER.match(folded, end, end + _TAIL) is None:
                 return None
-        if _NOT_PAY_AFTER.match(text, end, end + _TAIL):
+        if _NOT_PAY_AFTER.match(folded, end, end + _TAIL):
             return None
     if n1 == "401" and (s1 == "k" or text[end: end + 1] in ("k", "K")):
         return None
@@ -383,7 +424,7 @@ def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
         return None
     if not (cur1 or cur2) and (s1 == "k" or s2 == "k") and _glued_k(text, m, s1_raw, s2_raw):
         return None
-    head = _head(text, start)
+    head = _head(text, lowered, start)
     low = _number(n1)
     high = _number(n2) if n2 is not None else None
     if high is not None and sep_raw and sep_raw.lower() == "and" and not head.between:
@@ -391,7 +432,6 @@ def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
     if high is not None and s2 is None and not cur2 and high < low / 10:
         # "£50,000 - 10 days holiday": the second figure is not part of the pay
         high, end = None, m.end("s1") if s1_raw else m.end("n1")
-    tail = text[end: end + _TAIL]
     if high is not None:
         if s2 == "k":
             high *= 1000
@@ -406,19 +446,19 @@ def _candidate(text: str, m: re.Match[str]) -> _Candidate | None:
 
     currency = _currency(cur1 or cur2)
     has_money = currency is not None or s1 == "k" or s2 == "k"
-    period = _period_after(tail) or (head.period if has_money else None)
+    period = _period_after(folded, end) or (head.period if has_money else None)
     if not has_money:
         # a bare number is pay only with a period after it, or after a pay word and big enough to be pay
         if period is None and not (head.strong_pay_word and low >= 100):
             return None
         if "," not in n1 and "." not in n1 and len(n1) == 4 and 1900 <= low <= 2100 and period is None:
             return None
-    if head.not_pay or _NOT_PAY_AFTER.match(tail):
+    if head.not_pay or _NOT_PAY_AFTER.match(folded, end, end + _TAIL):
         return None
     if low == 0 and high == 0:
         return None
-    bonus_tail = bool(_BONUS_AFTER.match(tail))
-    ote_tail = bool(_OTE_AFTER.match(tail)) or head.ote
+    bonus_tail = bool(_BONUS_AFTER.match(folded, end, end + _TAIL))
+    ote_tail = bool(_OTE_AFTER.match(folded, end, end + _TAIL)) or head.ote
     if bonus_tail or ote_tail:
         tier = 2
     elif period is not None or head.strong_pay_word:
@@ -479,9 +519,9 @@ def _currency(raw: str | None) -> str | None:
     return _CURRENCY_CODES.get(word, "GBP")
 
 
-def _period_after(tail: str) -> str | None:
-    """Return the period stated right after an amount, or None."""
-    m = _PERIOD_AFTER.match(tail)
+def _period_after(folded: str, end: int) -> str | None:
+    """Return the period stated right after an amount ending at `end` of the folded text, or None."""
+    m = _PERIOD_AFTER.match(folded, end, end + _TAIL)
     return m.lastgroup if m else None  # the only named groups are the periods, and one of them matched
 
 
@@ -607,9 +647,11 @@ def _field_number(value: object) -> float | None:
 
 
 try:
+    from extract._salary import amount_anchors as _amount_anchors
     from extract._salary import digit_run_starts as _digit_run_starts
     from extract._salary import lowered as _lowered
 except ImportError:  # the extension is not built: the pure-Python references give the same results, only slower
+    _amount_anchors = _amount_anchors_reference
     _digit_run_starts = _digit_run_starts_reference
     _lowered = str.lower
     COMPILED_SALARY = False

@@ -12,7 +12,7 @@ from extract import salary
 compiled = pytest.importorskip("extract._salary", reason="the compiled module is not built")
 
 # one-, two- and four-byte strings, digits next to characters whose low byte or lane looks like a digit
-_CHARS = st.sampled_from(list("0123456789 a£/,.") + ["\u2013", "\u0130", "\u0660", "\u3039", "\u0139", "\U0001F600",
+_CHARS = st.sampled_from(list("0123456789 a£/,.$€USPsd_:#") + ["\u017f", "\u2013", "\u0130", "\u0660", "\u3039", "\u0139", "\U0001F600",
                                                       "\U00010030", "\xb0", "\xb9", "\u0030\u0301"])
 _TEXTS = st.one_of(st.lists(_CHARS, max_size=40).map("".join), st.text(max_size=40))
 
@@ -21,6 +21,7 @@ def test_compiled_salary_is_built():
     # CI has gcc: a failed build must fail here rather than leave ingest on the slow path
     assert salary.COMPILED_SALARY
     assert salary._digit_run_starts is compiled.digit_run_starts
+    assert salary._amount_anchors is compiled.amount_anchors
     assert salary._lowered is compiled.lowered
 
 
@@ -49,10 +50,39 @@ def test_generated_texts_equal_reference(text):
     assert compiled.digit_run_starts(text) == salary._digit_run_starts_reference(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),  # no digit
+        ("£45", [1, 0]),  # a currency mark: the amount starts at it
+        ("£ 45", [2, 0]),  # one space between mark and figure
+        ("US$ 90", [4, 0]),  # "US$" starts two characters before the mark
+        ("us$90", [3, 2]),  # only upper-case "US" extends the mark
+        ("GBP 45", [4, -1]),  # a currency word may end before: left to `_CURRENCY_BEFORE`
+        ("Bio3 ſ5 Python6", [3, -1, 6, -1]),  # after a letter a currency word ends in ("o", "ſ"), not "n"
+        ("J90 x1.5 a/2 b_3 (4", [18, 18]),  # bare numbers after a letter, ".", "/", "_" are left out; "(" is kept
+        ("10,000", [0, 0]),  # the run after a comma is left out
+        ("Ⅻ7 ٣8 –9", [7, 7]),  # "Ⅻ" and "٣" are alphanumeric (numerals), "–" is not
+    ],
+)
+def test_amount_anchors(text, expected):
+    assert compiled.amount_anchors(text) == expected
+    assert salary._amount_anchors_reference(text) == expected
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(_TEXTS)
+def test_generated_texts_anchor_as_reference(text):
+    assert compiled.amount_anchors(text) == salary._amount_anchors_reference(text)
+
+
 def test_pure_python_fallback_parses_the_same(monkeypatch):
-    texts = ["Salary £45,000 - £55,000 per annum", "10 years, 25 days, rate 450 pd", "Python3 IR35 £500 p/d"]
+    texts = ["Salary £45,000 - £55,000 per annum", "10 years, 25 days, rate 450 pd", "Python3 IR35 £500 p/d",
+             "EUROS 50,000 - 60,000", "US$ 120K", "Salary: 45000 (ſ, İ) pa"]
     compiled_pays = [salary._parse(t) for t in texts]
     monkeypatch.setattr(salary, "_digit_run_starts", salary._digit_run_starts_reference)
+    monkeypatch.setattr(salary, "_amount_anchors", salary._amount_anchors_reference)
+    monkeypatch.setattr(salary, "_lowered", str.lower)
     assert [salary._parse(t) for t in texts] == compiled_pays
 
 
