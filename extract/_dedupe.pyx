@@ -1,12 +1,20 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled de-duplication keys and MinHash signatures: the same bytes and numbers as the pure-Python reference
-in extract/dedupe.py (`_key_bytes_reference`, `_signatures_of_keys_reference`), in one pass per text."""
+"""Compiled de-duplication keys, MinHash signatures, LSH buckets, candidate pairs and Jaccard estimates: the same
+bytes and numbers as the pure-Python reference in extract/dedupe.py (`_key_bytes_reference`,
+`_signatures_of_keys_reference`, `_band_buckets_reference`, `_band_pair_keys_reference`,
+`_jaccard_estimates_reference`), in one pass per text, posting or pair."""
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize, PyBytes_GET_SIZE
-from libc.stdint cimport uint8_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc
-from libc.string cimport memcpy, memset
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc, qsort, realloc
+from libc.string cimport memchr, memcpy, memset
 
 import numpy as np
+
+cdef extern from *:
+    void _prefetch "__builtin_prefetch" (const void *address) noexcept nogil
+
+cdef enum:
+    _PREFETCH_PAIRS = 16  # pairs ahead whose signature rows are fetched early
 
 cdef uint8_t _KEY[128]
 for _c in range(128):
@@ -61,6 +69,15 @@ cdef inline uint64_t _load(const uint8_t *p) noexcept nogil:
     return value
 
 
+cdef inline void _shingled(const uint8_t *text, Py_ssize_t at, uint32_t *cells) noexcept nogil:
+    # the shingle of 16 bytes at `at` lowers the minimum of its bin
+    cdef uint64_t shingle = _mix((_load(text + at) * 0x9E3779B97F4A7C15ULL) ^ _mix(_load(text + at + 8)))
+    cdef int cell = <int>(shingle >> 58)
+    cdef uint32_t value = <uint32_t>((shingle >> 26) & 0xFFFFFFFEULL)  # never equal to the empty mark
+    if value < cells[cell]:
+        cells[cell] = value
+
+
 def signatures_of_keys(list encoded, int bins, int shingle_bytes, Py_ssize_t max_chars) -> np.ndarray:
     """Return one-permutation MinHash signatures (len(encoded) x bins, uint32) of normalised key bytes."""
     cdef Py_ssize_t n = len(encoded), i, p, size
@@ -72,9 +89,7 @@ def signatures_of_keys(list encoded, int bins, int shingle_bytes, Py_ssize_t max
     if buffer == NULL:
         raise MemoryError()
     cdef bytes key
-    cdef uint64_t shingle
-    cdef uint32_t value
-    cdef int cell
+    cdef const uint8_t *space
     try:
         for i in range(n):
             key = <bytes?>encoded[i]
@@ -83,6 +98,19 @@ def signatures_of_keys(list encoded, int bins, int shingle_bytes, Py_ssize_t max
                 continue
             memcpy(buffer, PyBytes_AS_STRING(key), size)
             memset(buffer + size, 0, shingle_bytes)
+            if memchr(buffer, 0, size) == NULL:
+                # no NUL (every key): words start after the spaces memchr finds
+                if buffer[0] != 0:
+                    _shingled(buffer, 0, &cells[i, 0])
+                space = <const uint8_t *>memchr(buffer, 32, size)
+                while space != NULL:
+                    p = space - buffer + 1
+                    if p >= size:
+                        break
+                    if buffer[p] > 32:
+                        _shingled(buffer, p, &cells[i, 0])
+                    space = <const uint8_t *>memchr(buffer + p, 32, size - p)
+                continue
             for p in range(size):
                 # a shingle starts at each word: at the text's start (unless NUL), or a character above the space
                 # after a space or NUL
@@ -91,11 +119,194 @@ def signatures_of_keys(list encoded, int bins, int shingle_bytes, Py_ssize_t max
                         continue
                 elif buffer[p] <= 32 or (buffer[p - 1] != 32 and buffer[p - 1] != 0):
                     continue
-                shingle = _mix((_load(buffer + p) * 0x9E3779B97F4A7C15ULL) ^ _mix(_load(buffer + p + 8)))
-                cell = <int>(shingle >> 58)
-                value = <uint32_t>((shingle >> 26) & 0xFFFFFFFEULL)  # never equal to the empty mark
-                if value < cells[i, cell]:
-                    cells[i, cell] = value
+                _shingled(buffer, p, &cells[i, 0])
         return signatures
     finally:
         free(buffer)
+
+
+def band_buckets(const uint64_t[::1] company, const uint32_t[:, ::1] signatures, const int64_t[::1] rows,
+                 int bands, int rows_per_band) -> np.ndarray:
+    """Return the LSH bucket of each of `rows` in every band (bands x len(rows), uint64): splitmix of the company
+    code, the band and the band's signature bins."""
+    cdef Py_ssize_t m = rows.shape[0], n = signatures.shape[0], i, j
+    cdef int band
+    if company.shape[0] != m or bands * rows_per_band > signatures.shape[1]:
+        raise ValueError("company codes, rows and signature bins do not match")
+    for i in range(m):
+        if rows[i] < 0 or rows[i] >= n:
+            raise IndexError("row out of range")
+    buckets = np.empty((bands, m), dtype=np.uint64)
+    cdef uint64_t[:, ::1] out = buckets
+    cdef uint64_t bucket, seed
+    cdef const uint32_t *bins
+    with nogil:
+        for i in range(m):
+            bins = &signatures[rows[i], 0]
+            seed = company[i] * 0x9E3779B97F4A7C15ULL
+            for band in range(bands):
+                bucket = _mix(seed ^ <uint64_t>band)
+                for j in range(band * rows_per_band, (band + 1) * rows_per_band):
+                    bucket = _mix(bucket ^ bins[j])
+                out[band, i] = bucket
+    return buckets
+
+
+def jaccard_estimates(const uint32_t[:, ::1] signatures, const int64_t[::1] left,
+                      const int64_t[::1] right) -> np.ndarray:
+    """Return the one-permutation MinHash Jaccard estimate (bins equal and not both empty, over bins not both
+    empty; 0 when every bin is empty in both) for each pair of signature rows."""
+    cdef Py_ssize_t n = left.shape[0], rows = signatures.shape[0], bins = signatures.shape[1], i, j
+    if right.shape[0] != n:
+        raise ValueError("left and right differ in length")
+    for i in range(n):
+        if left[i] < -rows or left[i] >= rows or right[i] < -rows or right[i] >= rows:
+            raise IndexError("pair row out of range")
+    estimates = np.empty(n, dtype=np.float64)
+    cdef double[::1] out = estimates
+    cdef const uint32_t *a
+    cdef const uint32_t *b
+    cdef int equal, used, both_empty
+    cdef Py_ssize_t ahead
+    with nogil:
+        for i in range(n):
+            if i + _PREFETCH_PAIRS < n:
+                # pairs hit signature rows at random: fetch a later pair's row while this one is compared
+                ahead = right[i + _PREFETCH_PAIRS]
+                a = &signatures[ahead + rows if ahead < 0 else ahead, 0]
+                for j in range(0, bins, 16):  # 16 bins to a 64-byte cache line
+                    _prefetch(a + j)
+            # negative rows count from the end, as in numpy
+            a = &signatures[left[i] + rows if left[i] < 0 else left[i], 0]
+            b = &signatures[right[i] + rows if right[i] < 0 else right[i], 0]
+            equal = 0
+            used = 0
+            for j in range(bins):
+                both_empty = (a[j] == 0xFFFFFFFFU) & (b[j] == 0xFFFFFFFFU)
+                used += 1 - both_empty
+                equal += (a[j] == b[j]) & (1 - both_empty)
+            out[i] = <double>equal / <double>used if used > 0 else 0.0
+    return estimates
+
+
+cdef struct Member:
+    uint64_t bucket
+    int64_t position
+
+
+cdef int _by_bucket_then_position(const void *a, const void *b) noexcept nogil:
+    cdef const Member *x = <const Member *>a
+    cdef const Member *y = <const Member *>b
+    if x.bucket != y.bucket:
+        return -1 if x.bucket < y.bucket else 1
+    return -1 if x.position < y.position else (1 if x.position > y.position else 0)
+
+
+cdef struct Keys:
+    int64_t *data
+    Py_ssize_t size, capacity
+
+
+cdef int _push(Keys *keys, int64_t key) noexcept nogil:
+    cdef int64_t *grown
+    if keys.size == keys.capacity:
+        keys.capacity = 2 * keys.capacity + 1024
+        grown = <int64_t *>realloc(keys.data, keys.capacity * sizeof(int64_t))
+        if grown == NULL:
+            return -1
+        keys.data = grown
+    keys.data[keys.size] = key
+    keys.size += 1
+    return 0
+
+
+cdef int _run_pairs(const int64_t *positions, Py_ssize_t length, const int64_t *days, const int64_t *rows,
+                    int64_t size, int neighbours, int64_t window, Keys *keys) noexcept nogil:
+    # positions of one bucket in date order: each is paired with the next `neighbours` within `window` days
+    cdef Py_ssize_t i, j
+    cdef int64_t a, b
+    for i in range(length):
+        for j in range(i + 1, min(i + 1 + neighbours, length)):
+            if days[positions[j]] - days[positions[i]] > window:
+                break
+            a = rows[positions[i]]
+            b = rows[positions[j]]
+            if _push(keys, (a if a < b else b) * size + (b if a < b else a)) < 0:
+                return -1
+    return 0
+
+
+def band_pair_keys(const uint64_t[::1] bucket, const int64_t[::1] days, const int64_t[::1] rows, int64_t size,
+                   int neighbours, int64_t window) -> np.ndarray:
+    """Return the candidate-pair keys (smaller row x size + larger row, may repeat) of one LSH band: `bucket`,
+    `days` and `rows` are per posting in date order; postings of one bucket are paired with the next
+    `neighbours` of the bucket posted within `window` days."""
+    cdef Py_ssize_t n = bucket.shape[0], k, first, last, j, sub
+    if days.shape[0] != n or rows.shape[0] != n:
+        raise ValueError("bucket, days and rows differ in length")
+    if n < 2:
+        return np.array([], dtype=np.int64)
+    cdef int low_bits = max(int(n - 1).bit_length(), 1)
+    cdef uint64_t high = (<uint64_t>0xFFFFFFFFFFFFFFFFULL) << low_bits
+    packed_values = np.empty(n, dtype=np.uint64)
+    cdef uint64_t[::1] packed = packed_values
+    with nogil:
+        for k in range(n):
+            packed[k] = (bucket[k] & high) | <uint64_t>k
+    # one sort of values, far faster than an argsort: the high bits of the bucket, the position in the low bits
+    packed_values.sort()
+    cdef Keys keys
+    keys.data = NULL
+    keys.size = 0
+    keys.capacity = 0
+    cdef int64_t *positions = <int64_t *>malloc(n * sizeof(int64_t))
+    cdef Member *members = <Member *>malloc(n * sizeof(Member))
+    cdef bint mixed
+    cdef int failed = 0
+    cdef int64_t[::1] out
+    if positions == NULL or members == NULL:
+        free(positions)
+        free(members)
+        raise MemoryError()
+    try:
+        with nogil:
+            first = 0
+            while first < n and failed == 0:
+                last = first + 1
+                while last < n and (packed[last] & high) == (packed[first] & high):
+                    last += 1
+                if last - first >= 2:
+                    mixed = False
+                    for j in range(last - first):
+                        positions[j] = <int64_t>(packed[first + j] & ~high)
+                        mixed = mixed or bucket[positions[j]] != bucket[positions[0]]
+                    if not mixed:
+                        failed = _run_pairs(positions, last - first, &days[0], &rows[0], size, neighbours, window,
+                                            &keys)
+                    else:
+                        # buckets that differ only in the low bits: sort by the whole bucket, then position
+                        for j in range(last - first):
+                            members[j].bucket = bucket[positions[j]]
+                            members[j].position = positions[j]
+                        qsort(members, last - first, sizeof(Member), _by_bucket_then_position)
+                        sub = 0
+                        for j in range(1, last - first + 1):
+                            if j == last - first or members[j].bucket != members[sub].bucket:
+                                for k in range(sub, j):
+                                    positions[k - sub] = members[k].position
+                                if failed == 0:
+                                    failed = _run_pairs(positions, j - sub, &days[0], &rows[0], size, neighbours,
+                                                        window, &keys)
+                                sub = j
+                first = last
+        if failed:
+            raise MemoryError()
+        result = np.empty(keys.size, dtype=np.int64)
+        if keys.size:
+            out = result
+            memcpy(&out[0], keys.data, keys.size * sizeof(int64_t))
+        return result
+    finally:
+        free(keys.data)
+        free(positions)
+        free(members)

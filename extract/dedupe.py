@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -64,6 +64,7 @@ _BIN_SHIFT = np.uint64(64 - 6)  # top 6 bits choose one of 64 bins; the next 32 
 _VALUE_SHIFT = np.uint64(64 - 6 - 32)
 _EMPTY = np.uint32(0xFFFFFFFF)
 _PAIR_BATCH = 32_768
+_ID_BYTES = 16
 
 
 def normalised_key(text: object) -> str:
@@ -162,8 +163,11 @@ def duplicate_features(
     return features, _signatures_of_keys(description_bytes)
 
 
-def _exact_hashes(titles: list[str], companies: list[str], locations: list[str], descriptions: list[bytes]) -> np.ndarray:
-    """Return a 64-bit hash of each posting's normalised title, company, location and description (uint64)."""
+def _exact_hashes(
+    titles: list[str], companies: list[str], locations: list[str], descriptions: list[bytes]
+) -> np.ndarray:
+    """Return a 64-bit hash (BLAKE2b, 8-byte digest) of each posting's normalised title, company, location and
+    description (uint64)."""
     digests = b"".join(
         blake2b(b"\x1f".join((t.encode(), c.encode(), x.encode(), d)), digest_size=8).digest()
         for t, c, x, d in zip(titles, companies, locations, descriptions)
@@ -181,124 +185,226 @@ def duplicates_from_features(features: pd.DataFrame, signatures: np.ndarray) -> 
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     exact_hash = features["exact_hash"].to_numpy()
-
-    # exact duplicates: link each row to the earliest row with the same hash
-    first_rank = pd.Series(rank).groupby(exact_hash).transform("min").to_numpy()
-    exact_root = order[first_rank]
+    exact_root = _exact_roots(exact_hash, order)
     is_exact_root = exact_root == np.arange(n)
 
     # near duplicates among exact roots, within company blocks of two or more postings
-    companies = features["company_key"].to_numpy()
-    roots = np.flatnonzero(is_exact_root & (companies != ""))
+    company, company_names = pd.factorize(features["company_key"])
+    named = company != -1
+    if "" in company_names:
+        named &= company != company_names.get_loc("")
+    roots = np.flatnonzero(is_exact_root & named)
     if len(roots):
-        codes = pd.factorize(companies[roots])[0]
-        roots = roots[np.bincount(codes)[codes] >= 2]
-    left, right, similarity = _near_pairs(features, signatures, roots)
+        roots = roots[np.bincount(company[roots])[company[roots]] >= 2]
+    left, right, similarity = _near_pairs(features, signatures, roots, company)
 
     # clusters: exact links plus verified near links
     src = np.concatenate([np.flatnonzero(~is_exact_root), left])
     dst = np.concatenate([exact_root[~is_exact_root], right])
     graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
     _, component = connected_components(graph, directed=False)
-    canonical = order[pd.Series(rank).groupby(component).transform("min").to_numpy()]
+    first_rank = np.full(component.max() + 1, n, dtype=np.int64)
+    np.minimum.at(first_rank, component, rank)
+    canonical = order[first_rank[component]]
 
     duplicate_rows = np.flatnonzero(canonical != np.arange(n))
     if not len(duplicate_rows):
         return empty_duplicates()
-    pair_similarity: dict[tuple[int, int], float] = {}
-    for a, b, sim in zip(left.tolist(), right.tolist(), similarity.tolist()):
-        pair_similarity[(a, b)] = pair_similarity[(b, a)] = sim
     exact_same = exact_hash[duplicate_rows] == exact_hash[canonical[duplicate_rows]]
-    similarities = [
-        1.0 if same else pair_similarity.get((int(exact_root[row]), int(canonical[row])), np.nan)
-        for row, same in zip(duplicate_rows.tolist(), exact_same.tolist())
-    ]
-    missing = np.isnan(similarities)
-    if missing.any():
-        # linked through a chain of near duplicates: report the direct estimate against the canonical posting
-        rows = duplicate_rows[missing]
-        direct = jaccard_estimates(signatures, exact_root[rows], canonical[rows])
-        similarities = np.asarray(similarities, dtype="float64")
-        similarities[missing] = direct
-    ids = features["posting_id"].to_numpy()
+    similarities = np.where(exact_same, 1.0, np.nan)
+    near_rows = np.flatnonzero(~exact_same)
+    if len(near_rows):
+        # the verified estimate of the pair (exact root, canonical) when there is one, else (linked through a
+        # chain of near duplicates) the direct estimate against the canonical posting
+        pair_keys = left * n + right
+        by_key = np.argsort(pair_keys)
+        a, b = exact_root[duplicate_rows[near_rows]], canonical[duplicate_rows[near_rows]]
+        wanted = np.minimum(a, b) * n + np.maximum(a, b)
+        found = np.searchsorted(pair_keys, wanted, sorter=by_key).clip(max=max(len(pair_keys) - 1, 0))
+        verified = np.zeros(len(near_rows), dtype=bool)
+        if len(pair_keys):
+            verified = pair_keys[by_key[found]] == wanted
+            similarities[near_rows[verified]] = similarity[by_key[found[verified]]]
+        chained = near_rows[~verified]
+        if len(chained):
+            rows = duplicate_rows[chained]
+            similarities[chained] = jaccard_estimates(signatures, exact_root[rows], canonical[rows])
+    ids = features["posting_id"]
     result = pd.DataFrame(
         {
-            "posting_id": ids[duplicate_rows],
-            "duplicate_of": ids[canonical[duplicate_rows]],
+            "posting_id": ids.take(duplicate_rows).array,
+            "duplicate_of": ids.take(canonical[duplicate_rows]).array,
             "method": np.where(exact_same, "exact", "near"),
-            "similarity": np.asarray(similarities, dtype="float64"),
+            "similarity": similarities,
         }
     )
     return result.sort_values("posting_id", kind="stable").reset_index(drop=True)
 
 
+def _exact_roots(exact_hash: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Return for each row the earliest row (in `order`) with the same exact hash (itself when it is unique)."""
+    n = len(exact_hash)
+    roots = np.arange(n)
+    hashes = exact_hash[order]
+    sorted_hashes = np.sort(hashes)
+    repeated = sorted_hashes[1:][sorted_hashes[1:] == sorted_hashes[:-1]]
+    if not len(repeated):
+        return roots
+    # only the few postings whose hash repeats need grouping
+    positions = np.flatnonzero(pd.Series(hashes).isin(repeated).to_numpy())
+    group = positions[np.argsort(hashes[positions], kind="stable")]
+    group_hashes = hashes[group]
+    starts = np.flatnonzero(np.r_[True, group_hashes[1:] != group_hashes[:-1]])
+    first = np.repeat(group[starts], np.diff(np.r_[starts, len(group)]))
+    roots[order[group]] = order[first]
+    return roots
+
+
 def _near_pairs(
-    features: pd.DataFrame, signatures: np.ndarray, rows: np.ndarray
+    features: pd.DataFrame, signatures: np.ndarray, rows: np.ndarray, company: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return verified near-duplicate pairs (left rows, right rows, Jaccard estimates) among `rows`."""
+    """Return verified near-duplicate pairs (left rows, right rows, Jaccard estimates) among `rows`, whose
+    company codes are `company[rows]`."""
     empty = (np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([], dtype=np.float64))
     if len(rows) < 2:
         return empty
-    block_signatures = signatures[rows]
-    company = pd.factorize(features["company_key"].to_numpy()[rows])[0].astype(np.uint64)
+    buckets = _band_buckets(pd.factorize(company[rows])[0].astype(np.uint64), signatures, rows)
     days = features["posted_at"].to_numpy()[rows].astype("datetime64[D]").astype(np.int64)
 
-    # candidate pairs as one int64 key each, (smaller row) × size + (larger row), made unique band by band: the
-    # same pair recurs in many bands, and keys are far lighter than row pairs
+    # candidate pairs as one int64 key each, (smaller row) × size + (larger row), made unique once: the same pair
+    # recurs in many bands, and keys are far lighter than row pairs
     size = np.int64(len(rows))
-    by_day = np.argsort(days, kind="stable")
-    # numpy sorts and array arithmetic release the GIL, so bands run in parallel threads
+    by_day = _stable_order(days)
+    dated = days[by_day]
+    # numpy sorts and the compiled loops release the GIL, so bands run in parallel threads
     with ThreadPoolExecutor(max_workers=BAND_THREADS) as threads:
-        band_keys = list(threads.map(
-            lambda band: _band_pair_keys(band, company, block_signatures, days, by_day, size), range(BANDS)
-        ))
-    keys = np.unique(np.concatenate([np.array([], dtype=np.int64), *band_keys]))
+        band_keys = list(threads.map(lambda bucket: _band_pair_keys(bucket[by_day], dated, by_day, size), buckets))
+    keys = np.sort(np.concatenate([np.array([], dtype=np.int64), *band_keys]))
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
     if not len(keys):
         return empty
-    pairs = np.column_stack([keys // size, keys % size])
-    jaccard = jaccard_estimates(block_signatures, pairs[:, 0], pairs[:, 1])
+    left, right = rows[keys // size], rows[keys % size]
+    jaccard = jaccard_estimates(signatures, left, right)
     keep = jaccard >= JACCARD_MIN
-    pairs, jaccard = pairs[keep], jaccard[keep]
-    titles = features["title_key"].to_numpy()[rows]
-    title_ok = np.fromiter(
-        (fuzz.token_set_ratio(titles[a], titles[b]) >= TITLE_SIMILARITY_MIN for a, b in pairs.tolist()),
-        dtype=bool,
-        count=len(pairs),
+    left, right, jaccard = left[keep], right[keep], jaccard[keep]
+    titles = features["title_key"]
+    title_similarity = process.cpdist(
+        titles.take(left).tolist(), titles.take(right).tolist(), scorer=fuzz.token_set_ratio, dtype=np.float64
     )
-    pairs, jaccard = pairs[title_ok], jaccard[title_ok]
-    return rows[pairs[:, 0]], rows[pairs[:, 1]], jaccard
+    title_ok = title_similarity >= TITLE_SIMILARITY_MIN
+    return left[title_ok], right[title_ok], jaccard[title_ok]
 
 
-def _band_pair_keys(
-    band: int, company: np.ndarray, signatures: np.ndarray, days: np.ndarray, by_day: np.ndarray, size: np.int64
-) -> np.ndarray:
-    """Return the unique candidate-pair keys of one LSH band: postings in one bucket, near in the date order."""
-    bucket = _mix(company * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(band))
-    columns = np.ascontiguousarray(signatures[:, band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND].T, dtype=np.uint64)
-    for column in columns:
-        bucket = _mix(bucket ^ column)
-    # by bucket, then date, then row (`by_day` is a stable date order)
-    order = by_day[np.argsort(bucket[by_day], kind="stable")]
-    sorted_bucket, sorted_days = bucket[order], days[order]
+def _band_pair_keys(bucket: np.ndarray, days: np.ndarray, rows: np.ndarray, size: np.int64) -> np.ndarray:
+    """Return the candidate-pair keys of one LSH band (no key twice): `bucket`, `days` and `rows` are per posting in
+    date order (then row order); postings in one bucket are paired with the next postings of the bucket."""
+    if _compiled is not None:
+        return _compiled.band_pair_keys(
+            np.ascontiguousarray(bucket, dtype=np.uint64), np.ascontiguousarray(days, dtype=np.int64),
+            np.ascontiguousarray(rows, dtype=np.int64), size, NEIGHBOURS, NEAR_WINDOW_DAYS,
+        )
+    return _band_pair_keys_reference(bucket, days, rows, size)
+
+
+def _band_pair_keys_reference(bucket: np.ndarray, days: np.ndarray, rows: np.ndarray, size: np.int64) -> np.ndarray:
+    """Return `_band_pair_keys` in numpy (the reference the compiled module must match)."""
+    # by bucket, then date, then row
+    order = np.argsort(bucket, kind="stable")
+    sorted_bucket, sorted_days, sorted_rows = bucket[order], days[order], rows[order].astype(np.int64)
     band_keys = [np.array([], dtype=np.int64)]
     for step in range(1, min(NEIGHBOURS, len(order) - 1) + 1):
         same = (sorted_bucket[step:] == sorted_bucket[:-step]) & (
             sorted_days[step:] - sorted_days[:-step] <= NEAR_WINDOW_DAYS
         )
         if same.any():
-            left, right = order[:-step][same].astype(np.int64), order[step:][same].astype(np.int64)
+            left, right = sorted_rows[:-step][same], sorted_rows[step:][same]
             band_keys.append(np.minimum(left, right) * size + np.maximum(left, right))
-    return np.unique(np.concatenate(band_keys))
+    return np.concatenate(band_keys)
+
+
+def _band_buckets(company: np.ndarray, signatures: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Return the LSH bucket of each of `rows` in every band (bands × rows): a hash of its company code, the band
+    and the band's signature bins."""
+    if _compiled is not None and signatures.dtype == np.uint32 and signatures.ndim == 2:
+        return _compiled.band_buckets(
+            np.ascontiguousarray(company, dtype=np.uint64), np.ascontiguousarray(signatures),
+            np.ascontiguousarray(rows, dtype=np.int64), BANDS, ROWS_PER_BAND,
+        )
+    return _band_buckets_reference(company, signatures, rows)
+
+
+def _band_buckets_reference(company: np.ndarray, signatures: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Return `_band_buckets` in numpy (the reference the compiled module must match)."""
+    buckets = np.empty((BANDS, len(rows)), dtype=np.uint64)
+    for band in range(BANDS):
+        bucket = _mix(company.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(band))
+        columns = signatures[rows, band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND].T.astype(np.uint64)
+        for column in columns:
+            bucket = _mix(bucket ^ column)
+        buckets[band] = bucket
+    return buckets
 
 
 def _date_then_id_order(features: pd.DataFrame) -> np.ndarray:
     """Return the row order of `features` by posting date, then posting id (Arrow's stable sort, nulls last)."""
-    table = pa.table({
-        "posted_at": pa.array(features["posted_at"].to_numpy(), from_pandas=True),
-        "posting_id": pa.array(features["posting_id"].to_numpy(dtype=object), type=pa.large_string(), from_pandas=True),
-    })
+    posted = features["posted_at"].to_numpy()
+    ids = pa.array(features["posting_id"], from_pandas=True)
+    ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    if posted.dtype.kind == "M" and not np.isnat(posted).any() and ids.null_count == 0:
+        by_id = _id_order(ids)
+        if by_id is not None:
+            days = posted.astype("datetime64[D]")
+            stamps = days if (days == posted).all() else posted  # the same order, in a smaller range
+            return by_id[_stable_order(stamps.view(np.int64)[by_id])]
+    return _date_then_id_order_reference(posted, ids)
+
+
+def _date_then_id_order_reference(posted: np.ndarray, ids: pa.Array) -> np.ndarray:
+    """Return `_date_then_id_order` of posting dates and ids by Arrow's sort (the reference)."""
+    table = pa.table({"posted_at": pa.array(posted, from_pandas=True), "posting_id": ids})
     indices = pc.sort_indices(table, sort_keys=[("posted_at", "ascending"), ("posting_id", "ascending")])
     return indices.to_numpy().astype(np.int64)
+
+
+def _id_order(ids: pa.Array) -> np.ndarray | None:
+    """Return the stable order of ids of at most 16 bytes by their bytes (None for longer ids or other types)."""
+    if not (pa.types.is_string(ids.type) or pa.types.is_large_string(ids.type)):
+        return None
+    ids = ids.cast(pa.large_string()) if pa.types.is_string(ids.type) else ids
+    n = len(ids)
+    offsets = np.frombuffer(ids.buffers()[1], dtype=np.int64)[ids.offset:ids.offset + n + 1]
+    lengths = np.diff(offsets)
+    if n == 0 or lengths.max() > _ID_BYTES:
+        return None
+    data = np.frombuffer(ids.buffers()[2], dtype=np.uint8) if ids.buffers()[2] is not None else np.zeros(0, np.uint8)
+    # each id zero-padded to 16 bytes, read as two big-endian words: ordering the words, then the length, orders
+    # the bytes
+    padded = np.zeros((n, _ID_BYTES), dtype=np.uint8)
+    if (lengths == _ID_BYTES).all():
+        padded[:] = data[offsets[0]:offsets[-1]].reshape(n, _ID_BYTES)
+    else:
+        owner = np.repeat(np.arange(n), lengths)
+        column = np.arange(len(owner)) - np.repeat(offsets[:-1] - offsets[0], lengths)
+        padded[owner, column] = data[offsets[0]:offsets[-1]]
+    words = padded.view(">u8").astype(np.uint64)
+    high = words[:, 0]
+    order = np.argsort(high)
+    sorted_high = high[order]
+    tied = np.zeros(n, dtype=bool)
+    tied[1:] = sorted_high[1:] == sorted_high[:-1]
+    tied[:-1] |= tied[1:].copy()
+    if tied.any():
+        # ids sharing their first 8 bytes (and equal ids, kept in row order)
+        rows = order[tied]
+        order[tied] = rows[np.lexsort((rows, lengths[rows], words[rows, 1], high[rows]))]
+    return order
+
+
+def _stable_order(values: np.ndarray) -> np.ndarray:
+    """Return the stable sort order of int64 values (a radix sort when they span a small range, like days)."""
+    if len(values) and int(values.max()) - int(values.min()) <= np.iinfo(np.int16).max:
+        return np.argsort((values - values.min()).astype(np.int16), kind="stable")
+    return np.argsort(values, kind="stable")
 
 
 def description_signatures(texts: np.ndarray | list[str]) -> np.ndarray:
@@ -351,6 +457,16 @@ def _signatures_of_keys_reference(encoded: list[bytes]) -> np.ndarray:
 
 def jaccard_estimates(signatures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Return the one-permutation MinHash Jaccard estimate for each pair of signature rows."""
+    if _compiled is not None and signatures.dtype == np.uint32 and signatures.ndim == 2:
+        return _compiled.jaccard_estimates(
+            np.ascontiguousarray(signatures), np.ascontiguousarray(left, dtype=np.int64),
+            np.ascontiguousarray(right, dtype=np.int64),
+        )
+    return _jaccard_estimates_reference(signatures, left, right)
+
+
+def _jaccard_estimates_reference(signatures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Return `jaccard_estimates` in numpy (the reference the compiled module must match)."""
     estimates = np.empty(len(left), dtype=np.float64)
     # in batches: millions of candidate pairs would otherwise need several GB of pair × bin temporaries
     for start in range(0, len(left), _PAIR_BATCH):

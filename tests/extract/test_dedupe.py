@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from extract import dedupe
 from extract.dedupe import (
     company_key,
     description_signatures,
+    duplicate_features,
+    duplicates_from_features,
     find_duplicates,
     jaccard_estimates,
     normalised_key,
@@ -119,3 +125,60 @@ def test_signature_estimates_track_true_similarity():
     assert estimates[0] == 1.0  # identical text
     assert 0.5 <= estimates[1] < 1.0  # edited re-post
     assert estimates[2] < 0.2  # unrelated ad
+
+
+def test_features_of_chunks_link_as_the_whole_frame():
+    # the ingest stage links the concatenated features of its chunks (Arrow string columns of several chunks)
+    chunks = [duplicate_features(POSTINGS.iloc[:5]), duplicate_features(POSTINGS.iloc[5:])]
+    features = pd.concat([c[0] for c in chunks], ignore_index=True)
+    signatures = np.concatenate([c[1] for c in chunks])
+    pd.testing.assert_frame_equal(duplicates_from_features(features, signatures), find_duplicates(POSTINGS))
+
+
+def test_pure_python_links_equal_compiled(monkeypatch):
+    expected = find_duplicates(POSTINGS)
+    monkeypatch.setattr(dedupe, "_compiled", None)
+    pd.testing.assert_frame_equal(find_duplicates(POSTINGS), expected)
+
+
+def _features(ids: list[str], days: list[int]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "posting_id": pd.Series(ids, dtype="str"),
+        "posted_at": (np.datetime64("2024-05-01") + np.array(days, dtype="timedelta64[D]")).astype("datetime64[s]"),
+    })
+
+
+def _reference_order(features: pd.DataFrame) -> np.ndarray:
+    return dedupe._date_then_id_order_reference(
+        features["posted_at"].to_numpy(), pa.array(features["posting_id"], from_pandas=True)
+    )
+
+
+@pytest.mark.parametrize(
+    ("ids", "days", "expected"),
+    [
+        # one day: by the ids' bytes; a prefix first ("a" < "a\x00" < "ab"), equal ids in row order, UTF-8 last
+        (["b", "a", "ab", "a", "é", "a\x00"], [0] * 6, [1, 3, 5, 2, 0, 4]),
+        # the date first, then the id; ids sharing their first 8 bytes
+        (["p-000000002", "p-000000001", "p-000000003"], [1, 0, 0], [1, 2, 0]),
+        # an id over 16 bytes: Arrow's sort
+        (["z" * 17, "a" * 17, "m"], [0, 0, 0], [1, 2, 0]),
+    ],
+)
+def test_date_then_id_order(ids, days, expected):
+    features = _features(ids, days)
+    assert dedupe._date_then_id_order(features).tolist() == expected
+    assert _reference_order(features).tolist() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet="ab0\x00é😀", max_size=18), st.integers(0, 3)), min_size=1, max_size=30))
+def test_date_then_id_order_equals_arrow(rows):
+    features = _features([r[0] for r in rows], [r[1] for r in rows])
+    assert dedupe._date_then_id_order(features).tolist() == _reference_order(features).tolist()
+
+
+def test_exact_roots_are_the_earliest_of_each_hash():
+    # rows 0, 2 and 3 share a hash and row 3 comes first in the order
+    roots = dedupe._exact_roots(np.array([5, 7, 5, 5, 9], dtype=np.uint64), np.array([3, 1, 0, 2, 4]))
+    assert roots.tolist() == [3, 1, 3, 3, 4]

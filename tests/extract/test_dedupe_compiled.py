@@ -82,3 +82,81 @@ def test_real_adzuna_descriptions(shared_data: Path):
     keys = [dedupe._key_bytes(d) for d in descriptions]
     assert keys == [dedupe._key_bytes_reference(d) for d in descriptions]
     assert np.array_equal(_signatures(keys), dedupe._signatures_of_keys_reference(keys))
+
+
+_E = 0xFFFFFFFF  # an empty bin
+
+
+def test_jaccard_estimates_by_hand():
+    signatures = np.array([[1, 2, _E, _E], [1, 3, _E, 5], [_E, _E, _E, _E], [1, 2, _E, _E]], dtype=np.uint32)
+    left, right = np.array([0, 2, 0, -1]), np.array([1, 2, 3, 0])
+    # 1 of 3 bins not empty in both is equal; nothing in both is 0; identical rows; row -1 is the last row
+    expected = [1 / 3, 0.0, 1.0, 1.0]
+    assert compiled.jaccard_estimates(signatures, left, right).tolist() == expected
+    assert dedupe._jaccard_estimates_reference(signatures, left, right).tolist() == expected
+
+
+# a few rows of bins drawn from few values (many equal bins, many empty ones)
+_SIGNATURES = st.tuples(st.integers(1, 12), st.integers(0, 2**32 - 1)).map(
+    lambda drawn: np.random.default_rng(drawn[1])
+    .choice(np.array([0, 1, 2, 0xFFFFFFFE, _E], dtype=np.uint32), size=(drawn[0], BINS))
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_SIGNATURES, st.data())
+def test_jaccard_estimates_equal_reference(signatures, data):
+    rows = st.integers(-len(signatures), len(signatures) - 1)
+    left = np.array(data.draw(st.lists(rows, max_size=20)), dtype=np.int64)
+    right = np.array(data.draw(st.lists(rows, min_size=len(left), max_size=len(left))), dtype=np.int64)
+    assert np.array_equal(compiled.jaccard_estimates(signatures, left, right),
+                          dedupe._jaccard_estimates_reference(signatures, left, right))
+
+
+@settings(max_examples=100, deadline=None)
+@given(_SIGNATURES, st.data())
+def test_band_buckets_equal_reference(signatures, data):
+    rows = np.array(data.draw(st.lists(st.integers(0, len(signatures) - 1), max_size=12)), dtype=np.int64)
+    company = np.array(data.draw(st.lists(st.integers(0, 3), min_size=len(rows), max_size=len(rows))), dtype=np.uint64)
+    expected = dedupe._band_buckets_reference(company, signatures, rows)
+    assert expected.shape == (dedupe.BANDS, len(rows))
+    buckets = compiled.band_buckets(company, signatures, rows, dedupe.BANDS, dedupe.ROWS_PER_BAND)
+    assert np.array_equal(buckets, expected)
+
+
+def _pair_keys(bucket, days, rows, size) -> list[int]:
+    keys = compiled.band_pair_keys(np.array(bucket, dtype=np.uint64), np.array(days, dtype=np.int64),
+                                   np.array(rows, dtype=np.int64), size, dedupe.NEIGHBOURS, dedupe.NEAR_WINDOW_DAYS)
+    reference = dedupe._band_pair_keys_reference(np.array(bucket, dtype=np.uint64), np.array(days, dtype=np.int64),
+                                                 np.array(rows, dtype=np.int64), np.int64(size))
+    assert sorted(keys.tolist()) == sorted(reference.tolist())
+    return sorted(keys.tolist())
+
+
+@pytest.mark.parametrize(
+    "bucket",
+    [
+        [7, 3, 7, 7, 3],  # buckets that differ only in the low bits, where the position is packed
+        [1 << 40, 3 << 40, 1 << 40, 1 << 40, 3 << 40],  # buckets that differ in the high bits
+    ],
+)
+def test_band_pair_keys_by_hand(bucket):
+    # date order; bucket A: rows 4 (day 0), 1 (day 1), 2 (day 9, too late); bucket B: rows 0 (day 0), 3 (day 2)
+    # keys are smaller row x 5 + larger row: (0, 3) and (1, 4)
+    assert _pair_keys(bucket, [0, 0, 1, 9, 2], [4, 0, 1, 2, 3], 5) == [0 * 5 + 3, 1 * 5 + 4]
+
+
+def test_band_pair_keys_stop_at_eight_neighbours():
+    # ten postings of one bucket on one day: every pair but the first with the tenth
+    keys = _pair_keys([42] * 10, [0] * 10, list(range(10)), 10)
+    assert len(keys) == 44 and 0 * 10 + 9 not in keys
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0, 1, 2, 5, 9, 1 << 40, (1 << 40) + 1, 2**64 - 1]), st.integers(0, 12)),
+                max_size=40))
+def test_band_pair_keys_equal_reference(postings):
+    # few bucket values, many sharing their high bits: runs that the compiled loop must re-sort
+    postings = sorted(postings, key=lambda p: p[1])  # date order
+    _pair_keys([p[0] for p in postings], [p[1] for p in postings], list(range(len(postings)))[::-1],
+               max(len(postings), 1))
