@@ -90,10 +90,13 @@ class RoleClassifier:
         if not titles:
             return pd.DataFrame({"role_id": pd.Series(dtype="object"), "role_confidence": pd.Series(dtype="float64"),
                                  "seniority": pd.Series(dtype="object")})
-        unique = list(dict.fromkeys("" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in titles))
+        # Titles repeat a lot: each distinct one is classified once, and its row repeated for every occurrence.
+        index_of: dict[str, int] = {}
+        occurrences = [index_of.setdefault(key, len(index_of)) for key in map(_title_key, titles)]
+        unique = list(index_of)
         probabilities = self.pipeline.predict_proba([title_features(t) for t in unique])
         best = probabilities.argmax(axis=1)
-        by_title = {}
+        distinct = []
         for title, row, index in zip(unique, probabilities, best):
             role_id, confidence = self.classes[index], float(row[index])
             if not title.strip():
@@ -101,9 +104,14 @@ class RoleClassifier:
             elif role_id != OTHER_ROLE and confidence < self.settings.min_confidence:
                 # Too unsure for any role: `other`, with the probability that the best candidate is wrong.
                 role_id, confidence = OTHER_ROLE, 1.0 - confidence
-            by_title[title] = (role_id, round(confidence, 6), seniority_from_title(title))
-        keys = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in titles]
-        return pd.DataFrame([by_title[k] for k in keys], columns=["role_id", "role_confidence", "seniority"])
+            distinct.append((role_id, round(confidence, 6), seniority_from_title(title)))
+        by_title = pd.DataFrame(distinct, columns=["role_id", "role_confidence", "seniority"])
+        return by_title.take(np.asarray(occurrences, dtype=np.intp)).reset_index(drop=True)
+
+
+def _title_key(title: str | None) -> str:
+    """Return the text a title is classified by: "" for a missing title."""
+    return "" if title is None or (isinstance(title, float) and np.isnan(title)) else str(title)
 
 
 def role_pipeline(settings: ClassifierSettings) -> Pipeline:

@@ -13,7 +13,9 @@ from operator import itemgetter
 from typing import Iterable, Sequence
 
 import ahocorasick
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from normalise.taxonomy import ContextRule, Taxonomy
 from normalise.text import _BYTE_TRANSLATION, _SEPARATORS, lowered, surface_key
@@ -349,16 +351,36 @@ def posting_skills(facts: pd.DataFrame, extractor: SkillExtractor) -> pd.DataFra
             {c: pd.Series(dtype="int64" if c == "mentions" else "object") for c in POSTING_SKILLS_COLUMNS}
         )
     # Take only the key columns: facts.iloc[rows] would copy every ad text once per cited skill (~10x the texts).
-    picked = facts[["posting_id", "market", "period"]].iloc[rows]
+    positions = np.asarray(rows, dtype=np.intp)
     return pd.DataFrame(
         {
-            "posting_id": picked["posting_id"].to_numpy(),
-            "market": picked["market"].to_numpy(),
-            "period": picked["period"].to_numpy(),
-            "skill_id": skill_ids,
-            "mentions": pd.array(counts, dtype="int64"),
+            "posting_id": column_at(facts["posting_id"], positions),
+            "market": column_at(facts["market"], positions),
+            "period": column_at(facts["period"], positions),
+            "skill_id": string_column(skill_ids),
+            "mentions": np.asarray(counts, dtype=np.int64),
         }
     )
+
+
+_INFERRED_STRING = pd.Series(["text"]).dtype  # the dtype pandas gives a column of Python strings
+
+
+def column_at(column: pd.Series, positions: np.ndarray | None = None) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """Return `column`'s values (at `positions`, or all) for a new frame; strings are taken in Arrow, not as objects."""
+    if column.dtype == _INFERRED_STRING and len(column):
+        taken = column.array.copy() if positions is None else column.array.take(positions)
+        if taken.isna().sum() < len(taken):  # all-missing objects stay object, not strings
+            return taken
+    values = column.to_numpy()
+    return values if positions is None else values[positions]
+
+
+def string_column(values: list[str]) -> pd.api.extensions.ExtensionArray | list[str]:
+    """Return the strings `values` as a column of the dtype a frame infers for them, converted in Arrow."""
+    if not values or not isinstance(_INFERRED_STRING, pd.StringDtype):
+        return values
+    return pd.array(pa.array(values, pa.large_string()), dtype=_INFERRED_STRING)
 
 
 def skill_count_rows(extractor: SkillExtractor, texts: Sequence[str | None]) -> tuple[list[int], list[str], list[int]]:

@@ -80,6 +80,9 @@ def test_profile_jobs_tenure_and_roles(tables):
         (date(2024, 1, 1), date(2024, 2, 1), 1),  # exactly one month
         (date(2024, 1, 31), date(2024, 2, 29), 1),  # start on the 31st completes at February's end
         (date(2024, 5, 1), date(2024, 4, 1), 0),  # end before start
+        (date(2023, 1, 29), date(2023, 2, 28), 1),  # start on the 29th completes at a 28-day February's end
+        (date(2023, 1, 28), date(2023, 2, 27), 0),  # start on the 28th: a day short
+        (date(2024, 1, 30), date(2024, 3, 29), 1),  # March has a 30th: one day short of two months
     ],
 )
 def test_whole_months(start, end, months):
@@ -97,3 +100,69 @@ def test_posting_roles_contract(classifier):
 def test_posting_roles_missing_column_is_a_clear_error(classifier):
     with pytest.raises(ValueError, match="title_clean"):
         posting_roles(pd.DataFrame({"posting_id": ["x"]}), classifier)
+
+
+# Summaries are counted in one batch and matched back to their profiles by position.
+SUMMARY_PROFILES = pd.DataFrame({
+    "profile_id": ["c", "d", "e", "f"],
+    "market": ["uk"] * 4,
+    "period": ["2026-04"] * 4,
+    "headline": ["Data Engineer", None, "Chef", "Data Engineer"],
+    "location_raw": ["Leeds", "London", "Leeds", None],
+    "skills_raw": [["Python", "  ", "Dcoker"], [], None, ["k8s"]],
+    "summary": ["Python and Docker, then Kubernetes.", None, "", "SQL every day"],
+    "work_history": [
+        [{"title": "Data Engineer", "employer": None, "start_date": date(2024, 1, 29), "end_date": date(2025, 2, 28)},
+         {"title": " ", "employer": "Acme", "start_date": date(2025, 3, 1), "end_date": None},
+         {"title": "Data Scientist", "employer": None, "start_date": None, "end_date": None},
+         {"title": "Data Scientist", "employer": None, "start_date": "2025-03-01", "end_date": None}],
+        None, [], [],
+    ],
+})
+
+
+@pytest.fixture(scope="module")
+def summary_tables(taxonomy, classifier, extractor):
+    return profiles_normalised(SUMMARY_PROFILES, taxonomy, classifier, extractor, period_end=date(2026, 4, 30))
+
+
+def test_summary_skills_follow_listed_ones(summary_tables):
+    PROFILE_SKILLS.conform(summary_tables.profile_skills)
+    assert summary_tables.profile_skills[["profile_id", "skill_id", "match_method"]].to_numpy().tolist() == [
+        ["c", "python", "exact"],  # listed and in the summary: the listed match wins
+        ["c", "docker", "fuzzy"],
+        ["c", "kubernetes", "text"],  # only in the summary
+        ["f", "kubernetes", "alias"],  # d and e list nothing and their summaries cite nothing
+        ["f", "sql", "text"],
+    ]
+    assert summary_tables.profile_skills.index.equals(pd.RangeIndex(5))
+
+
+def test_profile_places_and_roles(summary_tables):
+    table = summary_tables.profiles_normalised
+    PROFILES_NORMALISED.conform(table)
+    assert table[["profile_id", "role_id", "region", "is_london"]].to_numpy().tolist() == [
+        ["c", "data-engineer", "Yorkshire and The Humber", False],
+        ["d", "other", "London", True],
+        ["e", "other", "Yorkshire and The Humber", False],  # a repeated location, parsed once
+        ["f", "data-engineer", "unknown", False],  # no location
+    ]
+    assert table["role_confidence"].iloc[1] == 1.0  # no headline
+
+
+def test_jobs_without_a_title_or_start_are_left_out(summary_tables):
+    jobs = summary_tables.profile_jobs
+    PROFILE_JOBS.conform(jobs)
+    assert jobs[["profile_id", "seq", "title", "start_date", "tenure_months"]].to_numpy().tolist() == [
+        ["c", 0, "Data Engineer", date(2024, 1, 29), 13],  # Feb 28 2025 completes the 13th month, begun on a 29th
+        ["c", 1, "Data Scientist", date(2025, 3, 1), 13],  # an ISO start date; current to 2026-04-30
+    ]
+    assert jobs["employer"].isna().all()
+
+
+def test_profiles_without_jobs_or_skills_give_empty_tables_meeting_contracts(taxonomy, classifier, extractor):
+    empty = SUMMARY_PROFILES.iloc[1:3].reset_index(drop=True)
+    tables = profiles_normalised(empty, taxonomy, classifier, extractor, period_end=date(2026, 4, 30))
+    assert len(tables.profile_jobs) == 0 and len(tables.profile_skills) == 0
+    PROFILE_JOBS.conform(tables.profile_jobs)
+    PROFILE_SKILLS.conform(tables.profile_skills)

@@ -1,6 +1,7 @@
 """Role classification of titles and seniority read from the title."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from normalise.roles import seniority_from_title
@@ -61,3 +62,15 @@ def test_unsure_titles_become_other(taxonomy):
 )
 def test_seniority_from_title(title, seniority):
     assert seniority_from_title(title) == seniority
+
+
+def test_repeated_titles_get_the_row_of_their_distinct_title(classifier):
+    titles = ["Data Engineer", "Chef", "Data Engineer", None, "", "Chef"]
+    result = classifier.predict(titles)
+    assert result.index.equals(pd.RangeIndex(6))
+    assert result["role_id"].tolist() == ["data-engineer", "other", "data-engineer", "other", "other", "other"]
+    assert result["role_confidence"].iloc[3:5].tolist() == [1.0, 1.0]  # a missing or empty title is surely other
+    pd.testing.assert_frame_equal(result.iloc[[2, 5]].reset_index(drop=True), result.iloc[[0, 1]].reset_index(drop=True))
+    alone = classifier.predict(["Data Engineer"])
+    assert result["role_confidence"].iloc[0] == alone["role_confidence"].iloc[0]
+    assert [str(d) for d in result.dtypes] == ["str", "float64", "str"]
