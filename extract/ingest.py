@@ -1,10 +1,12 @@
 """Landing: read every source of a market for one period into canonical `postings`, `profiles` and `quarantine`."""
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -33,6 +35,8 @@ REQUIRED_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = MappingProxyType({
 })
 # The columns of one quarantined row, in the order `landed_from_parts` fills them (market and period are added).
 _QUARANTINE_ROW = ("source", "source_file", "source_row", "reason_code", "reason_detail", "raw_record")
+# Columns of landed rows that do not come from the record (besides the id column).
+_FILLED_COLUMNS = ("market", "period", "source", "source_row")
 # Accepted records are converted to typed columns in chunks, so a month of postings is not held twice.
 CHUNK_ROWS = 50_000
 
@@ -66,7 +70,9 @@ class _Collector:
         self.id_column = id_column
         self.year, self.month = int(period[:4]), int(period[5:7])
         self.required = REQUIRED_FIELDS[kind]
-        self.records: list[dict[str, Any]] = []
+        # The contract's columns taken from each record, in contract order (the others are filled here).
+        self.fields = tuple(n for n in contract.column_names if n not in (id_column, *_FILLED_COLUMNS))
+        self.values: list[tuple[Any, ...]] = []
         self.ids: list[str] = []
         self.sources: list[str] = []
         self.rows: list[int] = []
@@ -78,9 +84,10 @@ class _Collector:
         """Add `row`'s record; return (reason_code, detail) instead when it must be quarantined."""
         record = row.record
         assert record is not None
+        get = record.get
         for name, code in self.required:
-            value = record.get(name)
-            if value is None or (value.__class__ is str and not value.strip()):
+            value = get(name)
+            if value is None or (value.__class__ is str and (not value or value.isspace())):
                 return code, f"required field {name} is empty"
         if self.kind == "postings":
             posted = record["posted_at"]
@@ -95,32 +102,30 @@ class _Collector:
         self.ids.append(identifier)
         self.sources.append(source)
         self.rows.append(row.source_row)
-        self.records.append(record)
+        self.values.append(tuple(map(get, self.fields)))
         self.accepted += 1
-        if len(self.records) >= CHUNK_ROWS:
+        if len(self.values) >= CHUNK_ROWS:
             self._flush()
         return None
 
     def _flush(self) -> None:
         """Convert the pending records into one typed chunk, releasing their Python objects."""
         n = len(self.ids)
-        fixed = {
+        by_field = zip(*self.values) if n else [()] * len(self.fields)
+        columns: dict[str, Any] = dict(zip(self.fields, by_field, strict=True))
+        columns.update({
             self.id_column: self.ids,
             "market": [self.market] * n,
             "period": [self.period] * n,
             "source": self.sources,
             "source_row": self.rows,
-        }
-        columns = {
-            name: fixed[name] if name in fixed else [r.get(name) for r in self.records]
-            for name in self.contract.column_names
-        }
+        })
         self.chunks.append(typed_frame(columns, self.contract))
-        self.records, self.ids, self.sources, self.rows = [], [], [], []
+        self.values, self.ids, self.sources, self.rows = [], [], [], []
 
     def frame(self) -> pd.DataFrame:
         """Return all accepted rows as one frame with exactly the contract's columns and types."""
-        if self.records or not self.chunks:
+        if self.values or not self.chunks:
             self._flush()
         if len(self.chunks) == 1:
             return self.chunks[0]
@@ -139,7 +144,7 @@ def typed_frame(columns: Mapping[str, list[Any]], contract: Contract) -> pd.Data
         values = columns[column.name]
         kind = column.type
         if pa.types.is_string(kind):
-            data[column.name] = pd.array(values, dtype="str")
+            data[column.name] = _string_array(values)
         elif pa.types.is_floating(kind):
             data[column.name] = np.array(values, dtype="float64")
         elif pa.types.is_integer(kind):
@@ -152,6 +157,14 @@ def typed_frame(columns: Mapping[str, list[Any]], contract: Contract) -> pd.Data
             array[:] = values
             data[column.name] = array
     return pd.DataFrame(data, columns=contract.column_names)
+
+
+def _string_array(values: list[Any]) -> Any:
+    """Return `values` as a pandas string array (None and NaN missing, other non-text values as their str)."""
+    try:
+        return pd.array(pa.array(values, type=pa.large_string(), from_pandas=True), dtype="str")
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pd.array(values, dtype="str")
 
 
 def land(config: MarketConfig, period: str) -> Landed:
@@ -196,18 +209,45 @@ def landed_part(source: SourceConfig, period: str, market: str) -> LandedPart:
     """Return the rows of one source part for `period`: accepted canonical records and quarantined rows."""
     contract, id_column = (POSTINGS, "posting_id") if source.kind == "postings" else (PROFILES, "profile_id")
     collector = _Collector(source.kind, market, period, contract, id_column)
+    accept = collector.accept
+    name = source.name
     quarantined: list[tuple[str, int, str, str | None, str]] = []
-    order: list[int] = []
-    for row in source_rows(source, period):
-        reason = (row.reject_code, row.reject_detail) if row.record is None else collector.accept(source.name, row)
-        if reason is None:
-            order.append(collector.accepted - 1)
-            continue
-        order.append(-1 - len(quarantined))
-        quarantined.append(
-            (row.source_file, row.source_row, reason[0] or "rejected", reason[1], raw_record_json(row.raw))
-        )
-    return LandedPart(source, collector.frame(), tuple(quarantined), np.array(order, dtype=np.int64))
+    quarantined_at: list[int] = []
+    rows_read = 0
+    with _cyclic_gc_paused():
+        for rows_read, row in enumerate(source_rows(source, period), start=1):
+            reason = (row.reject_code, row.reject_detail) if row.record is None else accept(name, row)
+            if reason is not None:
+                quarantined_at.append(rows_read - 1)
+                quarantined.append(
+                    (row.source_file, row.source_row, reason[0] or "rejected", reason[1], raw_record_json(row.raw))
+                )
+        accepted = collector.frame()
+    return LandedPart(source, accepted, tuple(quarantined), _row_order(rows_read, quarantined_at))
+
+
+def _row_order(rows_read: int, quarantined_at: list[int]) -> np.ndarray:
+    """Return `LandedPart.order` of `rows_read` input rows of which those at `quarantined_at` were quarantined."""
+    order = np.empty(rows_read, dtype=np.int64)
+    is_quarantined = np.zeros(rows_read, dtype=bool)
+    is_quarantined[quarantined_at] = True
+    order[~is_quarantined] = np.arange(rows_read - len(quarantined_at), dtype=np.int64)
+    order[is_quarantined] = -1 - np.arange(len(quarantined_at), dtype=np.int64)
+    return order
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Return a context in which Python's cyclic garbage collector does not run (reference counting still frees)."""
+    # Landing allocates millions of acyclic objects (parsed JSON, records): left on, the collector would rescan the
+    # growing heap again and again, for about a tenth of the landing time, without finding anything to free.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def landed_from_parts(

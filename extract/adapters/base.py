@@ -293,7 +293,7 @@ def parquet_records(path: str) -> Iterator[tuple[int, Any]]:
 def text(value: Any) -> str | None:
     """Return `value` as text, or None when it is missing or blank."""
     if value.__class__ is str:
-        return value if value.strip() else None
+        return None if not value or value.isspace() else value
     if value is None or (isinstance(value, float) and value != value):
         return None
     result = value if isinstance(value, str) else str(value)
@@ -352,13 +352,19 @@ def _parsed_date(value: str, date_format: str | None) -> dt.date | None:
             return dt.datetime.strptime(stripped, date_format).date()
         except ValueError:
             return None
+    return _parsed_day(stripped[:10])
+
+
+@lru_cache(maxsize=65_536)
+def _parsed_day(day: str) -> dt.date | None:
+    """Return the date in `day`, the first ten characters of a value: ISO `YYYY-MM-DD`, else d/m/Y, d-m-Y or Y/m/d."""
     try:
-        return dt.date.fromisoformat(stripped[:10])
+        return dt.date.fromisoformat(day)
     except ValueError:
         pass
     for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
         try:
-            return dt.datetime.strptime(stripped[:10], fmt).date()
+            return dt.datetime.strptime(day, fmt).date()
         except ValueError:
             continue
     return None
@@ -367,7 +373,8 @@ def _parsed_date(value: str, date_format: str | None) -> dt.date | None:
 def date(value: Any, field: str, date_format: str | None = None) -> dt.date | None:
     """Return `value` as a date, None when missing, or reject the row with `bad_date`."""
     if value.__class__ is str:
-        parsed = _parsed_date(value, date_format)
+        # Timestamps are nearly all distinct, so without a format the cache is keyed on the day they start with.
+        parsed = _parsed_date(value, date_format) if date_format else _parsed_day(value.strip()[:10])
         if parsed is not None:
             return parsed
     if value is None:
@@ -389,17 +396,25 @@ def date(value: Any, field: str, date_format: str | None = None) -> dt.date | No
 def partial_date(value: Any, field: str) -> dt.date | None:
     """Return a JSON Resume date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`) as a date, first of month/year when partial."""
     as_text = text(value)
-    if as_text is None or as_text.strip().lower() in ("present", "current", "now"):
+    if as_text is None:
         return None
     stripped = as_text.strip()
     try:
-        if len(stripped) == 4:
-            return dt.date(int(stripped), 1, 1)
-        if len(stripped) == 7:
-            return dt.date(int(stripped[:4]), int(stripped[5:7]), 1)
-        return dt.date.fromisoformat(stripped[:10])
+        return _partial_day(stripped)
     except ValueError:
         raise RowRejected("bad_date", f"{field}: {stripped[:80]!r} is not a date") from None
+
+
+@lru_cache(maxsize=65_536)
+def _partial_day(stripped: str) -> dt.date | None:
+    """Return the date in stripped JSON Resume date text, None for `present`/`current`/`now`; ValueError if bad."""
+    if stripped.lower() in ("present", "current", "now"):
+        return None
+    if len(stripped) == 4:
+        return dt.date(int(stripped), 1, 1)
+    if len(stripped) == 7:
+        return dt.date(int(stripped[:4]), int(stripped[5:7]), 1)
+    return dt.date.fromisoformat(stripped[:10])
 
 
 def nested(record: Mapping[str, Any], dotted: str) -> Any:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -28,7 +29,7 @@ def content_hash(document: Any) -> str:
 
 def job_from_item(item: Any, index: int) -> dict[str, Any]:
     """Return one work-history entry from a JSON Resume `work[]` item or a flat {title, employer, ...} object."""
-    if not isinstance(item, Mapping):
+    if not isinstance(item, (dict, Mapping)):
         raise RowRejected("bad_work_history", f"work[{index}] is not an object")
     return {
         "title": text(item.get("position", item.get("title"))),
@@ -52,7 +53,7 @@ def work_history(items: Any) -> list[dict[str, Any]]:
     if not isinstance(items, list):
         raise RowRejected("bad_work_history", f"work history must be a list, got {type(items).__name__}")
     jobs = [job_from_item(item, i) for i, item in enumerate(items)]
-    dated = sorted((j for j in jobs if j["start_date"] is not None), key=lambda j: j["start_date"])
+    dated = sorted((j for j in jobs if j["start_date"] is not None), key=itemgetter("start_date"))
     return dated + [j for j in jobs if j["start_date"] is None]
 
 
@@ -65,26 +66,31 @@ def skill_strings(skills: Any, separator: str = ";") -> list[str]:
     if not isinstance(skills, list):
         raise RowRejected("bad_skills", f"skills must be a list or a {separator!r}-separated string")
     found: list[str] = []
+    seen: set[str] = set()
     for skill in skills:
-        if isinstance(skill, Mapping):
+        if isinstance(skill, (dict, Mapping)):
             keywords = skill.get("keywords") or []
             candidates = [skill.get("name"), *(keywords if isinstance(keywords, list) else [keywords])]
         else:
             candidates = [skill]
         for candidate in candidates:
-            value = text(candidate)
-            if value is not None and value.strip() not in found:
-                found.append(value.strip())
+            value = (candidate if candidate.__class__ is str else text(candidate) or "").strip()
+            if value and value not in seen:
+                seen.add(value)
+                found.append(value)
     return found
 
 
 def profile_from_resume(document: Mapping[str, Any]) -> dict[str, Any]:
     """Return the canonical profile of one JSON Resume document; `meta.id`, else a content hash, is its id."""
-    if not isinstance(document, Mapping):
+    if not isinstance(document, (dict, Mapping)):
         raise RowRejected("not_an_object", f"expected a JSON Resume object, got {type(document).__name__}")
-    basics = document.get("basics") if isinstance(document.get("basics"), Mapping) else {}
-    meta = document.get("meta") if isinstance(document.get("meta"), Mapping) else {}
-    location = basics.get("location") if isinstance(basics.get("location"), Mapping) else {}
+    basics = document.get("basics")
+    basics = basics if isinstance(basics, (dict, Mapping)) else {}
+    meta = document.get("meta")
+    meta = meta if isinstance(meta, (dict, Mapping)) else {}
+    location = basics.get("location")
+    location = location if isinstance(location, (dict, Mapping)) else {}
     jobs = work_history(document.get("work"))
     headline = text(basics.get("label"))
     if headline is None:

@@ -12,11 +12,13 @@ REED_DATE_FORMAT = "%d/%m/%Y"
 
 def posting_from_reed(job: Mapping[str, Any]) -> dict[str, Any]:
     """Return the canonical posting of one Reed API job (search result or job-details object)."""
-    if not isinstance(job, Mapping):
+    if not isinstance(job, (dict, Mapping)):
         raise RowRejected("not_an_object", f"expected a JSON object, got {type(job).__name__}")
-    salary_min = number(job.get("minimumSalary"), "minimumSalary")
-    salary_max = number(job.get("maximumSalary"), "maximumSalary")
-    posted = job.get("date", job.get("datePosted"))
+    get = job.get
+    salary_min = number(get("minimumSalary"), "minimumSalary")
+    salary_max = number(get("maximumSalary"), "maximumSalary")
+    has_salary = salary_min is not None or salary_max is not None
+    posted = get("date", get("datePosted"))
     if isinstance(posted, str) and not posted.strip():
         raise RowRejected("bad_date", "date: '' is not a date")
     # Reed writes dates as dd/mm/yyyy; ISO dates (from re-exports) are accepted too.
@@ -25,26 +27,27 @@ def posting_from_reed(job: Mapping[str, Any]) -> dict[str, Any]:
     except RowRejected:
         posted_at = date(posted, "date")
     # Job-details responses add `contractType`, `fullTime`/`partTime` and `salaryType`; search results do not.
-    contract = [text(job.get("contractType"))]
-    if job.get("fullTime") is True:
+    contract_type = text(get("contractType"))
+    contract = [contract_type] if contract_type else []
+    if get("fullTime") is True:
         contract.append("full_time")
-    if job.get("partTime") is True:
+    if get("partTime") is True:
         contract.append("part_time")
     return {
-        "source_id": text(job.get("jobId")),
-        "title": text(job.get("jobTitle")),
-        "description": text(job.get("jobDescription")),
-        "company": text(job.get("employerName")),
-        "location_raw": text(job.get("locationName")),
-        "salary_raw": text(job.get("salary")),
+        "source_id": text(get("jobId")),
+        "title": text(get("jobTitle")),
+        "description": text(get("jobDescription")),
+        "company": text(get("employerName")),
+        "location_raw": text(get("locationName")),
+        "salary_raw": text(get("salary")),
         "salary_min_raw": salary_min,
         "salary_max_raw": salary_max,
-        "salary_currency_raw": text(job.get("currency")) if salary_min is not None or salary_max is not None else None,
-        "salary_period_raw": text(job.get("salaryType")),
-        "salary_is_predicted": False if salary_min is not None or salary_max is not None else None,
-        "contract_raw": ", ".join(c for c in contract if c) or None,
+        "salary_currency_raw": text(get("currency")) if has_salary else None,
+        "salary_period_raw": text(get("salaryType")),
+        "salary_is_predicted": False if has_salary else None,
+        "contract_raw": ", ".join(contract) or None,
         "posted_at": posted_at,
-        "url": text(job.get("jobUrl")),
+        "url": text(get("jobUrl")),
     }
 
 

@@ -1,6 +1,7 @@
 """Landing a market's sources: canonical rows, quarantine reasons, ids, and nothing lost."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from pathlib import Path
@@ -10,8 +11,9 @@ import pytest
 
 from extract.adapters.base import SourceReadError
 from extract.contracts import POSTINGS, PROFILES, QUARANTINE
-from extract.ingest import land, record_id
-from extract.sources import load_market_config
+from extract.ingest import land, landed_part, record_id, typed_frame
+from extract.sources import SourceConfig, load_market_config
+from spotlight.contract import STR, Contract, col
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
@@ -116,3 +118,43 @@ def test_unreadable_file_names_the_file(tmp_path: Path) -> None:
     )
     with pytest.raises(SourceReadError, match="p.json"):
         land(load_market_config(tmp_path / "sources.yaml"), "2024-03")
+
+
+def _lines_source(tmp_path: Path) -> SourceConfig:
+    """Return a JSON Resume Lines source of five rows: good, unparseable, good, no headline, good."""
+    good = '{"basics": {"label": "Analyst"}, "meta": {"id": "cv-%d"}}'
+    lines = [good % 1, "{broken", good % 2, '{"meta": {"id": "cv-9"}}', good % 3]
+    (tmp_path / "cv.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "sources.yaml").write_text(
+        "market: uk\nsources:\n  - {name: cv, kind: profiles, format: jsonresume, path: cv.jsonl}\n", encoding="utf-8"
+    )
+    return load_market_config(tmp_path / "sources.yaml").sources[0]
+
+
+def test_part_order_interleaves_accepted_and_quarantined_rows(tmp_path: Path) -> None:
+    part = landed_part(_lines_source(tmp_path), "2024-03", "uk")
+    # accepted rows count up from 0, quarantined ones down from -1, in input-row order
+    assert part.order.tolist() == [0, -1, 1, -2, 2]
+    assert [q[2] for q in part.quarantined] == ["unparseable_json", "missing_headline"]
+    assert part.accepted["source_id"].tolist() == ["cv-1", "cv-2", "cv-3"]
+
+
+def test_landing_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    source = _lines_source(tmp_path)
+    assert gc.isenabled()
+    landed_part(source, "2024-03", "uk")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        landed_part(source, "2024-03", "uk")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_typed_frame_string_columns_keep_missing_and_stringify_other_values() -> None:
+    contract = Contract(name="t", description="", columns=(col("a", STR, ""), col("b", STR, "")))
+    frame = typed_frame({"a": ["x", None, float("nan")], "b": ["y", 3, None]}, contract)
+    assert frame["a"].dtype == "str" and frame["b"].dtype == "str"
+    assert frame["a"].isna().tolist() == [False, True, True]
+    assert frame["b"].tolist()[:2] == ["y", "3"] and frame["b"].isna().tolist() == [False, False, True]

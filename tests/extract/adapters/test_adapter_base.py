@@ -16,6 +16,7 @@ from extract.adapters.base import (
     detected_encoding,
     flag,
     number,
+    partial_date,
     read_bytes,
     sniffed_delimiter,
     text,
@@ -115,3 +116,44 @@ def test_text_blank_is_none() -> None:
 def test_header_decides_over_punctuation_in_ad_text() -> None:
     sample = "ref;title;text\n1;Analyst;SQL, Python, dbt, Airflow, Looker, Excel\n2;Engineer;Go, Rust, C, C++\n"
     assert sniffed_delimiter(sample) == ";"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("\u2003\n\t", None),  # Unicode whitespace only: blank
+        ("  x ", "  x "),  # text is kept as given, padding included
+        ("", None),
+    ],
+)
+def test_text_blank_means_whitespace_only(value: str, expected: str | None) -> None:
+    assert text(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-03-05T10:12:00Z", dt.date(2024, 3, 5)),
+        ("2024-03-05T23:59:59+01:00", dt.date(2024, 3, 5)),  # another time on the same day: same date
+        (" 2024-03-06T00:00:00Z", dt.date(2024, 3, 6)),  # leading blank: the day after stripping
+        ("06/03/2024 09:00", dt.date(2024, 3, 6)),  # day-first date with a time
+        ("2024-03-0", None),  # 9 characters: neither ISO nor a fallback format
+    ],
+)
+def test_date_reads_the_day_a_value_starts_with(value: str, expected: dt.date | None) -> None:
+    if expected is None:
+        with pytest.raises(RowRejected, match="created: '2024-03-0' is not a date"):
+            date(value, "created")
+    else:
+        assert date(value, "created") == expected
+
+
+def test_partial_date_names_the_field_of_each_bad_value() -> None:
+    assert partial_date("2020-05", "work[0].startDate") == dt.date(2020, 5, 1)
+    assert partial_date(" 2020 ", "work[0].startDate") == dt.date(2020, 1, 1)
+    assert partial_date("Present", "work[0].endDate") is None
+    # The same bad text twice: each rejection names its own field (parsed dates are cached, errors are not).
+    for field in ("work[0].startDate", "work[3].endDate"):
+        with pytest.raises(RowRejected) as info:
+            partial_date("Spring 2020", field)
+        assert (info.value.code, info.value.detail) == ("bad_date", f"{field}: 'Spring 2020' is not a date")

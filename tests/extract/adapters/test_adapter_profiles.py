@@ -127,3 +127,8 @@ def test_broken_single_resume_document_is_an_unreadable_file(land_source) -> Non
     entry = "  - {name: cv, kind: profiles, format: jsonresume, path: 'cv.json'}\n"
     with pytest.raises(SourceReadError, match="cv.json"):
         land_source(entry, {"cv.json": '{\n  "basics": {"label": "x"},\n'})
+
+
+def test_skill_strings_drop_repeats_after_stripping_in_first_seen_order() -> None:
+    skills = [" Python", {"name": "SQL ", "keywords": ["Python ", "dbt", " "]}, "SQL", 3, None, {"keywords": None}]
+    assert skill_strings(skills) == ["Python", "SQL", "dbt", "3"]
