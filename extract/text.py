@@ -112,7 +112,9 @@ else:
     COMPILED = True
 
 
-def cue_search(pattern: re.Pattern[str], lowered: str, cues: tuple[str, ...], back: int = 32, ahead: int = 48) -> bool:
+def cue_search_reference(
+    pattern: re.Pattern[str], lowered: str, cues: tuple[str, ...], back: int = 32, ahead: int = 48,
+) -> bool:
     """Return True when `pattern` matches lower-cased text near one of `cues` (every match must hold a cue).
 
     Scanning a whole ad with an alternation of `\\b`-led phrases (or with `re.I`) is slow in Python's engine; the
@@ -120,6 +122,9 @@ def cue_search(pattern: re.Pattern[str], lowered: str, cues: tuple[str, ...], ba
     `ahead` characters after it, so a pattern's matches must start at most `back` characters before their cue and
     end at most `ahead` characters after it. A match found in a window is confirmed against the whole text, so a
     word or lookahead cut at the window's end never counts.
+
+    `cue_search` is the compiled twin in `extract/_cues.pyx` when that extension is built (`CUES_COMPILED`), else
+    this function, which is the specification: both give the same answer for every input.
     """
     size = len(lowered)
     for cue in cues:
@@ -133,3 +138,12 @@ def cue_search(pattern: re.Pattern[str], lowered: str, cues: tuple[str, ...], ba
                 match = pattern.search(lowered, match.start() + 1, end)
             at = lowered.find(cue, at + 1)
     return False
+
+
+try:
+    from extract._cues import cue_search
+except ImportError:  # the extension is not built: the pure-Python reference gives the same answers, only slower
+    cue_search = cue_search_reference
+    CUES_COMPILED = False
+else:
+    CUES_COMPILED = True

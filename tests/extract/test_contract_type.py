@@ -33,6 +33,15 @@ YEAR = Pay(min=50_000.0, max=50_000.0, period="year")
         ("", "Fixed-term contract for 9 months", None, "temporary"),
         ("", "This is a temporary opportunity", None, "temporary"),
         ("", "A permanent role in Leeds", None, "permanent"),
+        # cue words at the very start and end of the text; a match that begins before its cue ("£" of "pd")
+        ("", "IR35", None, "contract"),
+        ("", "Data Engineer\nRate: £450pd", None, "contract"),
+        # "interim" counts, "interim manager" does not (the lookahead reads past the cue's window)
+        ("", "Interim data lead", None, "temporary"),
+        ("", "Interim Manager, Leeds", None, "unknown"),
+        # strongest cue first: a day rate beats "temporary"; "temp" beats "permanent" in "temp to perm"
+        ("", "Temporary role, day rate £400", None, "contract"),
+        ("", "Temp to perm", None, "temporary"),
         # a day rate with no words about the type
         (None, "Data Engineer", DAY, "contract"),
         # an annual salary says nothing about the type

@@ -79,6 +79,13 @@ def test_parse_location(text, region, is_london, work_mode):
         ("We build hybrid cloud platforms", "unknown"),  # "hybrid" about technology
         ("Experience with remote sensing data", "unknown"),  # "remote" about technology
         ("This role is office based", "onsite"),  # explicit on-site phrase
+        ("Location: Remote", "remote"),  # the phrase ends the text
+        ("Working from home, London", "remote"),  # the phrase starts the text
+        ("Hybrid: 2 days in office", "hybrid"),  # "hybrid" then a colon
+        ("Hybrid", "unknown"),  # the word alone is no phrase
+        ("3-4 days a week on-site", "hybrid"),  # a match that begins 13 characters before its cue "week"
+        ("Fully office based", "onsite"),  # on-site phrase and its gate
+        ("Remote sensing, fully office based", "onsite"),  # a remote cue word without a remote phrase
         ("", "unknown"),  # nothing
     ],
 )
