@@ -148,6 +148,7 @@ def refresh(
 
             flow, chunks = dask_refresh(dask_address, dask_workers or None)
         console.print(f"[bold]refresh[/] {period}  sources={settings.sources}  warehouse={settings.warehouse}")
+        _warm_start(settings)
         result = flow(
             period, str(settings.sources), str(settings.warehouse), str(settings.output),
             str(settings.taxonomy), str(settings.overrides), chunks,
@@ -155,6 +156,40 @@ def refresh(
     except _user_errors() as exc:
         _fail(f"{type(exc).__name__}: {exc}", 1)
     _print_summary(settings, result)
+
+
+def _warm_start(settings: RunSettings) -> None:
+    """Start Prefect's temporary API (when no server is configured) while this process loads what the flow needs
+    first, the taxonomy bundle and the expectation library: the server boots in its own process for 5-10 s, and the
+    loading then overlaps with it instead of following it. Anything that fails here is left for the flow to report."""
+    import threading
+
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    starting = None
+    if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        try:  # the server a plain flow call would start (a per-process singleton): started once, here
+            from prefect.server.api.server import SubprocessASGIServer
+        except ImportError:
+            SubprocessASGIServer = None  # noqa: N806 - another Prefect version: the flow starts its own
+        if SubprocessASGIServer is not None:
+            starting = threading.Thread(target=_started_quietly, args=(SubprocessASGIServer().start,), daemon=True)
+            starting.start()
+    from flows.tasks import _taxonomy_bundle
+
+    _started_quietly(_taxonomy_bundle, str(settings.taxonomy))
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    _started_quietly(__import__, "great_expectations")
+    if starting is not None:
+        starting.join()
+
+
+def _started_quietly(start, *args: object) -> None:  # noqa: ANN001
+    """Call `start(*args)`, leaving any error to the flow run, which meets and reports it properly."""
+    try:
+        start(*args)
+    except Exception:  # noqa: BLE001 - the flow repeats the step and reports its failure
+        logging.getLogger(__name__).debug("warm start: %s failed", getattr(start, "__name__", start), exc_info=True)
 
 
 def _print_summary(settings: RunSettings, result) -> None:  # noqa: ANN001 - RefreshResult
@@ -197,6 +232,7 @@ def backfill(
             raise SettingsError(f"--from {start} is after --to {end}")
         from flows.refresh import backfill as backfill_flow
 
+        _warm_start(RunSettings.default().with_paths(sources=sources, warehouse=warehouse, output=output))
         results = backfill_flow(start, end, *(str(p) if p else None for p in (sources, warehouse, output)))
     except _user_errors() as exc:
         _fail(f"{type(exc).__name__}: {exc}", 1)
