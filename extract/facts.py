@@ -40,7 +40,7 @@ from extract.contract_type import contract_type
 from extract.contracts import POSTING_FACTS
 from extract.dedupe import duplicate_features, duplicates_from_features
 from extract.location import parse_location, work_mode_from_text
-from extract.salary import BOUNDS, Pay, pay_from_fields, parse_salary
+from extract.salary import BOUNDS, Pay, lower_case, pay_from_fields, parse_salary
 from extract.text import clean_text, clean_title
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ def _row_facts(
 ) -> tuple:
     """Return the parsed columns of one posting (contract type, pay, place); arguments follow _OPTIONAL_COLUMNS."""
     text = f"{title}\n{description}"
-    lowered = text.lower()
+    lowered = lower_case(text)
     predicted = _truthy(salary_is_predicted)
     salary_text = _text(salary_raw)
     pay = None if predicted else _pay_of_fields(

@@ -657,3 +657,7 @@ except ImportError:  # the extension is not built: the pure-Python references gi
     COMPILED_SALARY = False
 else:
     COMPILED_SALARY = True
+
+lower_case = _lowered
+"""`str.lower` of a text, compiled for Latin-1 text (with punctuation and currency signs): 1.1 against 4.8 µs for a
+cleaned ad (for the contract-type and work-mode cues, which read the lower-cased ad)."""
