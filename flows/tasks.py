@@ -167,11 +167,15 @@ def ingest_period(settings: RunSettings, period: str, workers: int = 0) -> Stage
         else:
             staged = staged_ingest(config, period, work)
         accounting = ingest_accounting(staged.keys, staged.duplicates_by_source(), market, period)
-        quality = checked([checked_postings_report(staged.checked, period)])
-        with connect(settings.warehouse) as con:
-            rows = replace_partitions(
-                con, market, period, staged.tables(accounting), completes=("ingest", fingerprint)
-            )
+        # The landed-postings suite runs while the month's rows are inserted; the insert commits only if it passes.
+        with concurrent.futures.ThreadPoolExecutor(1) as checking:
+            report = checking.submit(checked_postings_report, staged.checked, period)
+            with connect(settings.warehouse) as con:
+                rows = replace_partitions(
+                    con, market, period, staged.tables(accounting), completes=("ingest", fingerprint),
+                    gate=lambda: checked([report.result()]),
+                )
+        quality = checked([report.result()])
         shutil.rmtree(work, ignore_errors=True)
     totals = accounting[["rows_in", "accepted", "duplicates", "quarantined"]].sum().astype(int).to_dict()
     stage_event("ingest", period, "landed", seconds=clock["seconds"], **totals)
@@ -294,21 +298,28 @@ def normalise_period(settings: RunSettings, inputs: NormaliseInputs, chunks: lis
         pa.concat_tables([pq.read_table(c.checks) for c in chunks]).to_pandas() if chunks
         else postings_quality_rows(POSTING_ROLES.empty(), POSTING_SKILLS.empty())
     )
-    quality = checked([
-        postings_quality_report(checks, taxonomy.roles),
-        normalised_profiles_report(profile_tables.profiles_normalised, profile_tables.profile_skills),
-    ])
-    with connect(settings.warehouse) as con:
-        rows = replace_partitions(
-            con, market, period,
-            {
-                POSTING_ROLES: [c.roles for c in chunks], POSTING_SKILLS: [c.skills for c in chunks],
-                PROFILES_NORMALISED: profile_tables.profiles_normalised,
-                PROFILE_SKILLS: profile_tables.profile_skills, PROFILE_JOBS: profile_tables.profile_jobs,
-                SKILL_REVIEW: profile_tables.skill_review,
-            },
-            completes=("normalise", fingerprint),
-        )
+
+    def reports() -> list:
+        return [
+            postings_quality_report(checks, taxonomy.roles),
+            normalised_profiles_report(profile_tables.profiles_normalised, profile_tables.profile_skills),
+        ]
+
+    # The suites run while the period's tables are inserted; the insert commits only if they pass.
+    with concurrent.futures.ThreadPoolExecutor(1) as checking:
+        suites = checking.submit(reports)
+        with connect(settings.warehouse) as con:
+            rows = replace_partitions(
+                con, market, period,
+                {
+                    POSTING_ROLES: [c.roles for c in chunks], POSTING_SKILLS: [c.skills for c in chunks],
+                    PROFILES_NORMALISED: profile_tables.profiles_normalised,
+                    PROFILE_SKILLS: profile_tables.profile_skills, PROFILE_JOBS: profile_tables.profile_jobs,
+                    SKILL_REVIEW: profile_tables.skill_review,
+                },
+                completes=("normalise", fingerprint), gate=lambda: checked(suites.result()),
+            )
+    quality = checked(suites.result())
     shutil.rmtree(inputs.work, ignore_errors=True)
     seconds = round(time.time() - inputs.started, 3)
     other = int((checks["role_id"] == "other").sum())

@@ -83,16 +83,21 @@ def replace_partitions(
     period: str,
     tables: Mapping[Contract, Rows],
     completes: tuple[str, str] | None = None,
+    gate: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Replace the (market, period) rows of each table with the given frame or chunk files, in one transaction.
 
     Every frame is checked against its contract before anything is written, so a violation leaves the
-    warehouse untouched. `completes=(stage, fingerprint)` records the stage as done in the same transaction,
-    so a run killed at any point either has the stage's rows and its record, or neither. Returns rows written.
+    warehouse untouched. `gate` runs after the inserts and before the commit: an error it raises rolls the
+    transaction back (a stage's quality checks can so run while its rows are inserted). `completes=(stage,
+    fingerprint)` records the stage as done in the same transaction, so a run killed at any point either has the
+    stage's rows and its record, or neither. Returns rows written.
     """
     con.execute(STAGE_RUNS_DDL)
 
     def record(written: dict[str, int]) -> None:
+        if gate is not None:
+            gate()
         if completes is not None:
             record_stage(con, market, period, completes[0], completes[1], sum(written.values()))
 

@@ -41,6 +41,32 @@ def test_a_bad_table_leaves_every_table_untouched(tmp_path):
         assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
 
 
+def test_a_failing_gate_rolls_the_inserted_rows_back(tmp_path):
+    seen = []
+
+    def gate():
+        # runs after the inserts, inside the transaction: the new rows are visible here, not committed yet
+        seen.append(read_partition(con, COUNTS, "uk", "2026-04")[["k", "n"]].values.tolist())
+        raise RuntimeError("landed-postings suite failed")
+
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {COUNTS: frame("2026-04", ("a", 1))}, completes=("s", "f1"))
+        with pytest.raises(RuntimeError, match="suite failed"):
+            replace_partitions(con, "uk", "2026-04", {COUNTS: frame("2026-04", ("z", 9))}, completes=("s", "f2"),
+                               gate=gate)
+        assert seen == [[["z", 9]]]
+        assert read_partition(con, COUNTS, "uk", "2026-04")[["k", "n"]].values.tolist() == [["a", 1]]
+        assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
+
+
+def test_a_passing_gate_lets_the_rows_commit(tmp_path):
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {COUNTS: frame("2026-04", ("z", 9))}, completes=("s", "f2"),
+                           gate=lambda: None)
+        assert read_partition(con, COUNTS, "uk", "2026-04")[["k", "n"]].values.tolist() == [["z", 9]]
+        assert stage_fingerprint(con, "uk", "2026-04", "s") == "f2"
+
+
 def test_completes_records_the_stage_with_its_rows(tmp_path):
     with connect(tmp_path / "w.duckdb") as con:
         replace_partitions(con, "uk", "2026-04", {COUNTS: frame("2026-04", ("a", 1), ("b", 2))}, completes=("s", "fp"))
