@@ -4,7 +4,7 @@
 Each helper reads the code points in the string's own width (1, 2 or 4 bytes). Ads hold few digits, so one- and
 two-byte text is first tested one 64-bit block (8 or 4 characters) at a time.
 """
-from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISALNUM
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ, Py_UNICODE_ISALNUM, Py_UNICODE_ISSPACE
 
 cdef extern from "Python.h":
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
@@ -111,8 +111,10 @@ cdef str _latin1_lowered(const code_t* chars, Py_ssize_t length, Py_UCS4 max_cha
 
 def amount_anchors(str text not None) -> list:
     """Return, flat, each digit run's start and where its amount starts: the currency mark just before it, -1 when a
-    currency word may end just before it, else the run itself (left out after a letter, a digit or one of "_.,:/")."""
+    currency word may end just before it, else the run itself (left out after a letter, a digit or one of "_.,:/"),
+    or `~end` when the amount can only be the run itself, ending at `end`."""
     cdef list anchors = []
+    cdef Py_ssize_t length = len(text)
     cdef void* data = PyUnicode_DATA(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef Py_ssize_t position, back
@@ -133,8 +135,97 @@ def amount_anchors(str text not None) -> list:
             before = PyUnicode_READ(kind, data, position - 1) if position else 0
             if not position or not (Py_UNICODE_ISALNUM(before) or before == 95 or before == 46 or before == 44
                                     or before == 58 or before == 47):  # "_", ".", ",", ":", "/"
-                anchors += (position, position)
+                anchors += (position, _bare_anchor(kind, data, length, position))
     return anchors
+
+
+cdef Py_ssize_t _bare_anchor(int kind, void* data, Py_ssize_t length, Py_ssize_t position):
+    """Return `~end` when `_RANGE` can only match the bare number at `position` as the digits ending at `end` (with
+    one decimal part), else `position`."""
+    cdef Py_ssize_t end = _digits_end(kind, data, length, position)
+    cdef bint decimal = end + 1 < length and PyUnicode_READ(kind, data, end) == 46 and _is_digit(kind, data, end + 1)
+    if decimal:
+        end = _digits_end(kind, data, length, end + 1)
+    if end == length:
+        return ~end
+    cdef uint32_t char = PyUnicode_READ(kind, data, end)
+    cdef uint32_t following
+    if char == 46 or char == 44 or char == 58 or char == 47:  # ".", ",", ":", "/"
+        # a decimal part, thousands group or look-ahead `(?!:\d|/\d)` needs a digit next
+        if decimal:
+            return position
+        if end + 1 < length:
+            following = PyUnicode_READ(kind, data, end + 1)
+            if following >= 128 or 48 <= following <= 57:
+                return position
+        return ~end
+    cdef Py_ssize_t after = end
+    while after < length and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, after)):
+        after += 1
+    if after == length:
+        return ~end
+    char = PyUnicode_READ(kind, data, after)
+    if char >= 128:
+        return position  # another digit, a dash, or a letter that lowers to an ASCII one ("K" Kelvin sign)
+    char = _ascii_lower(char)
+    if (char == 107 or char == 109) and after == end:
+        return position  # "k", "m", "mn" right after the digits
+    if char == 45 or char == 126:  # "-", "~"
+        # a range separator needs a second amount: a digit or currency mark ("$", "us$", "usd", "gbp", "pounds", "eur")
+        after += 1
+        while after < length and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, after)):
+            after += 1
+        if after == length:
+            return ~end
+        following = _ascii_lower(PyUnicode_READ(kind, data, after))
+        if (following >= 128 or 48 <= following <= 57 or following == 36 or following == 117 or following == 103
+                or following == 112 or following == 101):  # a digit, "$", "u", "g", "p", "e"
+            return position
+        return ~end
+    if after + 1 == length:
+        return ~end
+    following = _ascii_lower(PyUnicode_READ(kind, data, after + 1))
+    if following >= 128:
+        following = 0xFFFFFFFF  # not ASCII: taken as any letter that may come second
+    # the letters that may begin "million", "bn", "gbp", "eur", "usd", "up to", "to", "and", "pd", "p/h", "pa",
+    # "pcm" or "pw", each with those that may come second (as `_CONTINUED_BY` in extract/salary.py)
+    if char == 109:  # "m"
+        return position if following == 105 or following == 0xFFFFFFFF else ~end  # "i"
+    if char == 98:  # "b"
+        return position if following == 105 or following == 110 or following == 0xFFFFFFFF else ~end  # "i", "n"
+    if char == 103:  # "g"
+        return position if following == 98 or following == 0xFFFFFFFF else ~end  # "b"
+    if char == 101:  # "e"
+        return position if following == 117 or following == 0xFFFFFFFF else ~end  # "u"
+    if char == 117:  # "u"
+        return position if following == 115 or following == 112 or following == 0xFFFFFFFF else ~end  # "s", "p"
+    if char == 116:  # "t"
+        return position if following == 111 or following == 0xFFFFFFFF else ~end  # "o"
+    if char == 97:  # "a"
+        return position if following == 110 or following == 0xFFFFFFFF else ~end  # "n"
+    if char == 112:  # "p"
+        return position if (following == 100 or following == 104 or following == 97 or following == 99
+                             or following == 119 or following == 47 or following == 0xFFFFFFFF) else ~end  # "dhacw/"
+    return ~end
+
+
+cdef inline Py_ssize_t _digits_end(int kind, void* data, Py_ssize_t length, Py_ssize_t position):
+    """Return where the run of ASCII digits at `position` ends."""
+    cdef Py_ssize_t end = position + 1
+    while end < length and _is_digit(kind, data, end):
+        end += 1
+    return end
+
+
+cdef inline bint _is_digit(int kind, void* data, Py_ssize_t position):
+    """Return True when the character at `position` is an ASCII digit."""
+    cdef Py_UCS4 char = PyUnicode_READ(kind, data, position)
+    return 48 <= char <= 57
+
+
+cdef inline uint32_t _ascii_lower(uint32_t char):
+    """Return an ASCII upper-case letter in lower case, any other character as it is."""
+    return char + 32 if 65 <= char <= 90 else char
 
 
 cdef inline bint _is_currency_word_end(Py_UCS4 char):

@@ -253,7 +253,19 @@ def _chosen_candidate(text: str, folded: str, lowered: str | None, anchors: list
     for position, anchor in zip(pairs, pairs):
         if position < consumed:
             continue
-        if anchor < 0:
+        if anchor < -1:
+            # the match is the bare digit run alone, ending at `~anchor`: `_candidate` would reject it after "#", or
+            # with neither a pay word before it nor a period after it; only else is the full match worth making
+            if position and text[position - 1] == "#":
+                continue
+            if lowered is not None:
+                pay_stem_before = _PAY_STEM.search(lowered, max(0, position - 30), position) is not None
+            else:
+                pay_stem_before = _contains_any(_lowered(text[max(0, position - 30): position]), _PAY_STEMS)
+            if not pay_stem_before and _PERIOD_AFTER.match(folded, ~anchor, ~anchor + _TAIL) is None:
+                continue
+            anchor = position
+        elif anchor < 0:
             anchor = _currency_word_start(folded, position)
             if anchor == position and (text[position - 1].isalnum() or text[position - 1] in "_.,:/"):
                 continue  # `_RANGE` cannot match: its look-behind `(?<![\w.,:/])` rejects a bare number after these
@@ -274,7 +286,8 @@ def _chosen_candidate(text: str, folded: str, lowered: str | None, anchors: list
 def _amount_anchors_reference(text: str) -> list[int]:
     """Return, flat, each digit run's start and where its amount starts: the currency mark just before it, -1 when a
     currency word may end just before it, else the run itself (left out when `_RANGE` cannot match a bare number
-    there, after a letter, a digit or one of "_.,:/")."""
+    there, after a letter, a digit or one of "_.,:/"), or `~end` when the amount can only be the run itself, ending
+    at `end`."""
     anchors: list[int] = []
     for position in _digit_run_starts(text):
         back = position
@@ -286,8 +299,61 @@ def _amount_anchors_reference(text: str) -> list[int]:
         elif back and text[back - 1] in _CURRENCY_WORD_ENDS:
             anchors += (position, -1)
         elif not (position and (text[position - 1].isalnum() or text[position - 1] in "_.,:/")):
-            anchors += (position, position)
+            anchors += (position, _bare_anchor(text, position))
     return anchors
+
+
+_CONTINUED_BY = {"m": "i", "b": "in", "g": "b", "e": "u", "u": "sp", "t": "o", "a": "n", "p": "dhacw/"}
+"""The letters that, after a bare number (and spaces), may begin a scale, a currency code, a glued period or a range
+word of `_RANGE` ("million", "bn", "gbp", "eur", "usd", "up to", "to", "and", "pd", "p/h", "pa", "pcm", "pw"), each
+with the letters that may come second."""
+
+
+def _bare_anchor(text: str, position: int) -> int:
+    """Return `~end` when `_RANGE` can only match the bare number at `position` as the digits ending at `end` (with
+    one decimal part), else `position`."""
+    length = len(text)
+    end = _digits_end(text, position)
+    decimal = end + 1 < length and text[end] == "." and "0" <= text[end + 1] <= "9"
+    if decimal:
+        end = _digits_end(text, end + 1)
+    if end == length:
+        return ~end
+    if text[end] in ".,:/":
+        # a decimal part, thousands group or look-ahead `(?!:\d|/\d)` needs a digit next
+        following = text[end + 1: end + 2]
+        return position if decimal or (following and (not following.isascii() or following.isdigit())) else ~end
+    after = end
+    while after < length and text[after].isspace():
+        after += 1
+    if after == length:
+        return ~end
+    char = text[after]
+    if not char.isascii():
+        return position  # another digit, a dash, or a letter that lowers to an ASCII one ("K" Kelvin sign)
+    char = char.lower()
+    if char in "km" and after == end:
+        return position  # "k", "m", "mn" right after the digits
+    if char in "-~":
+        # a range separator needs a second amount: a digit or currency mark ("$", "us$", "usd", "gbp", "pounds", "eur")
+        after += 1
+        while after < length and text[after].isspace():
+            after += 1
+        following = text[after: after + 1]
+        return position if following and (not following.isascii() or following in "0123456789$ugpeUGPE") else ~end
+    if char in _CONTINUED_BY:
+        following = text[after + 1: after + 2]
+        if following and (not following.isascii() or following.lower() in _CONTINUED_BY[char]):
+            return position
+    return ~end
+
+
+def _digits_end(text: str, position: int) -> int:
+    """Return where the run of ASCII digits at `position` ends."""
+    end = position + 1
+    while end < len(text) and "0" <= text[end] <= "9":
+        end += 1
+    return end
 
 
 def _currency_word_start(folded: str, position: int) -> int:

@@ -12,7 +12,7 @@ from extract import salary
 compiled = pytest.importorskip("extract._salary", reason="the compiled module is not built")
 
 # one-, two- and four-byte strings, digits next to characters whose low byte or lane looks like a digit
-_CHARS = st.sampled_from(list("0123456789 a£/,.$€USPsd_:#") + ["\u017f", "\u2013", "\u0130", "\u0660", "\u3039", "\u0139", "\U0001F600",
+_CHARS = st.sampled_from(list("0123456789 a£/,.$€USPsd_:#kmbgeuptn-~K\xa0") + ["\u017f", "\u2013", "\u0130", "\u0660", "\u3039", "\u0139", "\U0001F600",
                                                       "\U00010030", "\xb0", "\xb9", "\u0030\u0301"])
 _TEXTS = st.one_of(st.lists(_CHARS, max_size=40).map("".join), st.text(max_size=40))
 
@@ -60,14 +60,117 @@ def test_generated_texts_equal_reference(text):
         ("us$90", [3, 2]),  # only upper-case "US" extends the mark
         ("GBP 45", [4, -1]),  # a currency word may end before: left to `_CURRENCY_BEFORE`
         ("Bio3 ſ5 Python6", [3, -1, 6, -1]),  # after a letter a currency word ends in ("o", "ſ"), not "n"
-        ("J90 x1.5 a/2 b_3 (4", [18, 18]),  # bare numbers after a letter, ".", "/", "_" are left out; "(" is kept
+        ("J90 x1.5 a/2 b_3 (4", [18, -20]),  # bare numbers after a letter, ".", "/", "_" are left out; "(" is kept
         ("10,000", [0, 0]),  # the run after a comma is left out
-        ("Ⅻ7 ٣8 –9", [7, 7]),  # "Ⅻ" and "٣" are alphanumeric (numerals), "–" is not
+        ("Ⅻ7 ٣8 –9", [7, -9]),  # "Ⅻ" and "٣" are alphanumeric (numerals), "–" is not
     ],
 )
 def test_amount_anchors(text, expected):
     assert compiled.amount_anchors(text) == expected
     assert salary._amount_anchors_reference(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7", [0, -2]),  # the run ends the text: `~1`
+        ("7 \t", [0, -2]),  # only spaces after it
+        ("7\xa0x", [0, -2]),  # a no-break space is a space; "x" begins nothing
+        ("7x", [0, -2]),
+        ("7\u2013", [0, 0]),  # any character beyond ASCII may continue it (a dash)
+        ("7\u0661", [0, 0]),  # (a digit)
+        ("7 \u212a", [0, 0]),  # (the Kelvin sign lowers to "k")
+        ("7k", [0, 0]),  # "k" scales only right after the digits
+        ("7 K", [0, -2]),
+        ("7m", [0, 0]),  # "m", "mn" right after the digits
+        ("7 mi", [0, 0]),  # " million"
+        ("7 mo", [0, -2]),
+        ("7bn", [0, 0]),  # "bn", " billion"
+        ("7 BI", [0, 0]),
+        ("7 bo", [0, -2]),
+        ("7 gb", [0, 0]),  # "gbp"
+        ("7 go", [0, -2]),
+        ("7 eu", [0, 0]),  # "eur"
+        ("7 ex", [0, -2]),
+        ("7 us", [0, 0]),  # "usd"
+        ("7 up", [0, 0]),  # "up to"
+        ("7 un", [0, -2]),
+        ("7 to", [0, 0]),
+        ("7 tw", [0, -2]),
+        ("7 an", [0, 0]),  # "and"
+        ("7 a ", [0, -2]),
+        ("7 pd", [0, 0]),  # "pd", "p/d", "ph", "pa", "pcm", "pw" before a range
+        ("7 p/", [0, 0]),
+        ("7 PH", [0, 0]),
+        ("7 pa", [0, 0]),
+        ("7 pc", [0, 0]),
+        ("7 pw", [0, 0]),
+        ("7 p\xe9", [0, 0]),  # a second letter beyond ASCII may be anything
+        ("7 pe", [0, -2]),
+        ("7 p", [0, -2]),  # no second letter
+        ("7 p\x00", [0, -2]),
+        ("7-9", [0, 0, 2, -4]),  # a range separator before a digit
+        ("7 - £9", [0, 0, 5, 4]),  # or a currency mark
+        ("7 ~ usd", [0, 0]),  # or a currency word ("us$", "usd", "gbp", "pounds", "eur")
+        ("7 -\u2013", [0, 0]),
+        ("7-month", [0, -2]),  # a separator before a word is no range
+        ("7 -", [0, -2]),
+        ("7.5 x", [0, -4]),  # one decimal part
+        ("7.5k", [0, 0]),
+        ("7.5.1", [0, 0]),  # ".,:/" after a decimal part
+        ("7.5:3", [0, 0]),
+        ("7.x", [0, -2]),  # ".", ",", ":", "/" before no digit
+        ("7.", [0, -2]),
+        ("7.\u0661", [0, 0]),
+        ("7,000", [0, 0]),
+        ("7, x", [0, -2]),
+        ("7:30", [0, 0]),
+        ("7/x", [0, -2]),
+        ("7/8", [0, 0]),
+        ("7 .x", [0, -2]),  # after a space they begin nothing
+    ],
+)
+def test_amount_anchors_flag_bare_digit_runs(text, expected):
+    assert compiled.amount_anchors(text) == expected
+    assert salary._amount_anchors_reference(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Team of 45000 x", None),  # a flagged bare number without pay word or period
+        ("Salary 45000 x", (45000.0, "year")),  # with a pay word before it
+        ("45000 per annum", (45000.0, "year")),  # with a period after it
+        ("#45000 per annum", None),  # after "#"
+        ("Salary: 37.5 hours", None),  # a pay word, but "hours" after it
+    ],
+)
+def test_flagged_bare_numbers_parse_as_matched(text, expected):
+    pay = salary._parse(text)
+    assert (pay.min, pay.period) == expected if expected else pay is None
+
+
+_PAY_TOKENS = st.sampled_from(
+    ["Salary", "rate", " ", "  ", "£", "$", "45", "000", "7", ",", ".", ":", "/", "k", "K", "m", "-", "~", "to",
+     "per annum", "pa", "ph", "pcm", "hours", "#", "and", "between", "p/d", "x", "ſ", "\u212a", "\u2013", "bn",
+     "million", "usd", "gbp", "up to", "budget", "bonus", "\n", "2015", "\xa0", "\u0661", "days", "year", "ote"]
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(_PAY_TOKENS, min_size=1, max_size=14).map("".join))
+def test_flagged_bare_numbers_parse_as_unflagged(text):
+    # the `~end` flag only spares the full match: anchoring those numbers at themselves gives the same pay
+    flagged = salary._parse(text)
+    anchors = compiled.amount_anchors(text)
+    for at in range(1, len(anchors), 2):
+        if anchors[at] < -1:
+            anchors[at] = anchors[at - 1]
+    try:
+        salary._amount_anchors = lambda _: anchors
+        assert salary._parse(text) == flagged
+    finally:
+        salary._amount_anchors = compiled.amount_anchors
 
 
 @settings(max_examples=200, deadline=None, database=None)
@@ -78,7 +181,7 @@ def test_generated_texts_anchor_as_reference(text):
 
 def test_pure_python_fallback_parses_the_same(monkeypatch):
     texts = ["Salary £45,000 - £55,000 per annum", "10 years, 25 days, rate 450 pd", "Python3 IR35 £500 p/d",
-             "EUROS 50,000 - 60,000", "US$ 120K", "Salary: 45000 (ſ, İ) pa"]
+             "EUROS 50,000 - 60,000", "US$ 120K", "Salary: 45000 (ſ, İ) pa", "Rate 450 x", "Rate 37.5 x ſ"]
     compiled_pays = [salary._parse(t) for t in texts]
     monkeypatch.setattr(salary, "_digit_run_starts", salary._digit_run_starts_reference)
     monkeypatch.setattr(salary, "_amount_anchors", salary._amount_anchors_reference)
