@@ -113,6 +113,8 @@ def amount_anchors(str text not None) -> list:
     """Return, flat, each digit run's start and where its amount starts: the currency mark just before it, -1 when a
     currency word may end just before it, else the run itself (left out after a letter, a digit or one of "_.,:/"),
     or `~end` when the amount can only be the run itself, ending at `end`."""
+    if not _CONTINUED_LOADED:
+        load_continued()
     cdef list anchors = []
     cdef Py_ssize_t length = len(text)
     cdef void* data = PyUnicode_DATA(text)
@@ -137,6 +139,29 @@ def amount_anchors(str text not None) -> list:
                                     or before == 58 or before == 47):  # "_", ".", ",", ":", "/"
                 anchors += (position, _bare_anchor(kind, data, length, position))
     return anchors
+
+
+# `extract.salary._CONTINUED_BY` as a table, loaded on first use (that module imports this one):
+# `_CONTINUES[first][second]` for a first and second ASCII letter (lower case) that may begin a scale, code, period
+# or range word after a bare number; `_BEGINS[first]` says `first` begins one at all.
+cdef uint8_t _BEGINS[128]
+cdef uint8_t _CONTINUES[128][128]
+cdef bint _CONTINUED_LOADED = False
+
+
+cdef int load_continued() except -1:
+    """Fill `_CONTINUES` from the reference's `_CONTINUED_BY`."""
+    global _CONTINUED_LOADED
+    from extract.salary import _CONTINUED_BY
+
+    if not all(len(first) == 1 and first.isascii() and seconds.isascii() for first, seconds in _CONTINUED_BY.items()):
+        raise ValueError("the compiled amount_anchors holds ASCII letters only")
+    for first, seconds in _CONTINUED_BY.items():
+        _BEGINS[ord(first)] = 1
+        for second in seconds:
+            _CONTINUES[ord(first)][ord(second)] = 1
+    _CONTINUED_LOADED = True
+    return 0
 
 
 cdef Py_ssize_t _bare_anchor(int kind, void* data, Py_ssize_t length, Py_ssize_t position):
@@ -186,27 +211,8 @@ cdef Py_ssize_t _bare_anchor(int kind, void* data, Py_ssize_t length, Py_ssize_t
         return ~end
     following = _ascii_lower(PyUnicode_READ(kind, data, after + 1))
     if following >= 128:
-        following = 0xFFFFFFFF  # not ASCII: taken as any letter that may come second
-    # the letters that may begin "million", "bn", "gbp", "eur", "usd", "up to", "to", "and", "pd", "p/h", "pa",
-    # "pcm" or "pw", each with those that may come second (as `_CONTINUED_BY` in extract/salary.py)
-    if char == 109:  # "m"
-        return position if following == 105 or following == 0xFFFFFFFF else ~end  # "i"
-    if char == 98:  # "b"
-        return position if following == 105 or following == 110 or following == 0xFFFFFFFF else ~end  # "i", "n"
-    if char == 103:  # "g"
-        return position if following == 98 or following == 0xFFFFFFFF else ~end  # "b"
-    if char == 101:  # "e"
-        return position if following == 117 or following == 0xFFFFFFFF else ~end  # "u"
-    if char == 117:  # "u"
-        return position if following == 115 or following == 112 or following == 0xFFFFFFFF else ~end  # "s", "p"
-    if char == 116:  # "t"
-        return position if following == 111 or following == 0xFFFFFFFF else ~end  # "o"
-    if char == 97:  # "a"
-        return position if following == 110 or following == 0xFFFFFFFF else ~end  # "n"
-    if char == 112:  # "p"
-        return position if (following == 100 or following == 104 or following == 97 or following == 99
-                             or following == 119 or following == 47 or following == 0xFFFFFFFF) else ~end  # "dhacw/"
-    return ~end
+        return position if _BEGINS[char] else ~end  # not ASCII: taken as any letter that may come second
+    return position if _CONTINUES[char][following] else ~end
 
 
 cdef inline Py_ssize_t _digits_end(int kind, void* data, Py_ssize_t length, Py_ssize_t position):
