@@ -39,18 +39,6 @@ cdef enum:
 _COMMON_CHARS = " etaoinsrhldcumfpgwybvkxjqz"
 _LARGEST = 1 << 40  # window sizes beyond this go to the reference, so C arithmetic never overflows
 
-cdef object _reference = None
-
-
-cdef object reference():
-    """Return the pure-Python module extract.text (imported on first use: it imports this module)."""
-    global _reference
-    if _reference is None:
-        from extract import text
-        _reference = text
-    return _reference
-
-
 def _rarity(character: str) -> int:
     """Return how rare a character is in ad text (digits and punctuation count as rarer than any letter)."""
     at = _COMMON_CHARS.find(character)
@@ -412,14 +400,21 @@ cdef int searched(pattern, lowered, CueSet cues, Occurrences found, const code_t
     return 0
 
 
+def _by_reference(pattern, lowered, cues, back, ahead) -> bool:
+    """Return `extract.text.cue_search_reference` of the arguments (imported here: that module imports this one)."""
+    from extract.text import cue_search_reference
+
+    return cue_search_reference(pattern, lowered, cues, back, ahead)
+
+
 def cue_search(pattern, lowered, cues, back=32, ahead=48) -> bool:
     """Return True when `pattern` matches lower-cased text near one of `cues` (see `cue_search_reference`)."""
     if (type(lowered) is not str or type(cues) is not tuple or type(back) is not int or type(ahead) is not int
             or not -_LARGEST < back < _LARGEST or not -_LARGEST < ahead < _LARGEST):
-        return reference().cue_search_reference(pattern, lowered, cues, back, ahead)
+        return _by_reference(pattern, lowered, cues, back, ahead)
     cdef CueSet wanted = cue_set(cues)
     if not wanted.all_text:
-        return reference().cue_search_reference(pattern, lowered, cues, back, ahead)
+        return _by_reference(pattern, lowered, cues, back, ahead)
     cdef int kind = PyUnicode_KIND(lowered)
     cdef void *data = PyUnicode_DATA(lowered)
     cdef Window window
