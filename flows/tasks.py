@@ -109,22 +109,14 @@ def parse_postings_file(path: str):  # noqa: ANN201 - extract.staged.ParsedFile
     return parsed_file(path)
 
 
-@task(name="link-postings-file", cache_policy=NO_CACHE)
-def link_postings_file(path: str, duplicates: pd.DataFrame) -> str:
-    """Write the duplicate links into one facts file (`extract.staged.linked_file`), as a task of the runner."""
-    from extract.staged import linked_file
-
-    return linked_file(path, duplicates)
-
-
 class TaskRunnerPool(concurrent.futures.Executor):
     """An Executor that runs `extract.staged`'s functions as Prefect tasks on the flow's task runner (a Dask
     cluster with `flows.dask.dask_refresh`), so a month's landing and parsing is spread over the cluster."""
 
     def __init__(self) -> None:
-        from extract.staged import linked_file, parsed_file, staged_part
+        from extract.staged import parsed_file, staged_part
 
-        self._tasks = {staged_part: ingest_part, parsed_file: parse_postings_file, linked_file: link_postings_file}
+        self._tasks = {staged_part: ingest_part, parsed_file: parse_postings_file}
 
     def submit(self, fn, /, *args, **kwargs) -> concurrent.futures.Future:  # noqa: ANN001
         settled: concurrent.futures.Future = concurrent.futures.Future()
@@ -149,10 +141,8 @@ def ingest_period(settings: RunSettings, period: str, workers: int = 0) -> Stage
     `workers` > 0 the parts and files are tasks of the flow's task runner (the Dask cluster's workers, which must
     see the work folder); otherwise a local process pool runs them.
     """
-    from extract.accounting import ingest_accounting
-    from extract.expectations import checked_postings_report
     from extract.sources import load_market_config
-    from extract.staged import staged_ingest
+    from extract.staged import committed, staged_ingest
 
     market, fingerprint = ingest_fingerprint(settings, period)
     with connect(settings.warehouse) as con:
@@ -166,16 +156,12 @@ def ingest_period(settings: RunSettings, period: str, workers: int = 0) -> Stage
             staged = staged_ingest(config, period, work, workers=workers, executor=TaskRunnerPool())
         else:
             staged = staged_ingest(config, period, work)
-        accounting = ingest_accounting(staged.keys, staged.duplicates_by_source(), market, period)
         # The landed-postings suite runs while the month's rows are inserted; the insert commits only if it passes.
-        with concurrent.futures.ThreadPoolExecutor(1) as checking:
-            report = checking.submit(checked_postings_report, staged.checked, period)
-            with connect(settings.warehouse) as con:
-                rows = replace_partitions(
-                    con, market, period, staged.tables(accounting), completes=("ingest", fingerprint),
-                    gate=lambda: checked([report.result()]),
-                )
-        quality = checked([report.result()])
+        with connect(settings.warehouse) as con:
+            rows, accounting, report = committed(
+                con, staged, market, period, gate=lambda r: checked([r]), completes=("ingest", fingerprint)
+            )
+        quality = checked([report])
         shutil.rmtree(work, ignore_errors=True)
     totals = accounting[["rows_in", "accepted", "duplicates", "quarantined"]].sum().astype(int).to_dict()
     stage_event("ingest", period, "landed", seconds=clock["seconds"], **totals)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -11,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from spotlight.contract import Contract
+from spotlight.contract import Contract, ContractViolation
 
 
 @contextlib.contextmanager
@@ -32,9 +33,20 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contracts: Sequence[Contract])
         con.execute(contract.duckdb_ddl())
 
 
+@dataclass(frozen=True)
+class UpdatedFiles:
+    """A table's new rows as Parquet chunk files, and values that replace some of their columns once inserted:
+    `updates` holds the `key` column (unique) and the columns to set, one row per row to change (for example the
+    duplicate links of `posting_facts`, known only once the whole month is parsed, set without rewriting a file)."""
+
+    files: Sequence[Path]
+    key: str
+    updates: pd.DataFrame
+
+
 # A table's new rows: a frame (checked against the contract here), or Parquet files written with the contract's
-# schema by `write_chunk` (checked when they were written), inserted straight from disk.
-Rows = pd.DataFrame | Sequence[Path]
+# schema by `write_chunk` (checked when they were written), inserted straight from disk, optionally with updates.
+Rows = pd.DataFrame | Sequence[Path] | UpdatedFiles
 
 
 def _replace_rows(
@@ -47,22 +59,22 @@ def _replace_rows(
     """Check every frame against its contract, then in one transaction delete each table's rows matching
     `where` and insert the frame (or the chunk files); `after` runs inside the same transaction. Returns rows
     written per table."""
-    conformed = {
-        contract: contract.conform(rows) if isinstance(rows, pd.DataFrame) else [str(f) for f in rows]
-        for contract, rows in tables.items()
-    }
+    conformed = {contract: _conformed(contract, rows) for contract, rows in tables.items()}
     ensure_tables(con, list(conformed))
     written: dict[str, int] = {}
     con.execute("BEGIN TRANSACTION")
     try:
         for contract, table in conformed.items():
             con.execute(f'DELETE FROM "{contract.name}" WHERE {where}', parameters)
-            if isinstance(table, list):
+            if isinstance(table, tuple):
+                files, key, updates = table
                 columns = ", ".join(f'"{name}"' for name in contract.column_names)
                 inserted = con.execute(
-                    f'INSERT INTO "{contract.name}" SELECT {columns} FROM read_parquet($files)', {"files": table}
-                ).fetchall()[0][0] if table else 0
+                    f'INSERT INTO "{contract.name}" SELECT {columns} FROM read_parquet($files)', {"files": files}
+                ).fetchall()[0][0] if files else 0
                 written[contract.name] = int(inserted)
+                if updates is not None and updates.num_rows:
+                    _update_rows(con, contract, key, updates, where, parameters)
                 continue
             con.register("incoming_rows", table)
             con.execute(f'INSERT INTO "{contract.name}" SELECT * FROM incoming_rows')
@@ -75,6 +87,59 @@ def _replace_rows(
         con.execute("ROLLBACK")
         raise
     return written
+
+
+def _conformed(contract: Contract, rows: Rows) -> pa.Table | tuple[list[str], str | None, pa.Table | None]:
+    """Return a frame checked against its contract as Arrow, or chunk files as (paths, key, checked updates)."""
+    if isinstance(rows, pd.DataFrame):
+        return contract.conform(rows)
+    if not isinstance(rows, UpdatedFiles):
+        return [str(f) for f in rows], None, None
+    names = list(rows.updates.columns)
+    unknown = [n for n in names if n not in contract.column_names]
+    if rows.key not in names or unknown:
+        raise ContractViolation(
+            f"{contract.name}: updates must hold the key {rows.key!r} and contract columns (unknown {unknown})"
+        )
+    if rows.updates[rows.key].duplicated().any():
+        raise ContractViolation(f"{contract.name}: updates name a {rows.key} more than once")
+    fields = {c.name: c for c in contract.columns}
+    schema = pa.schema([pa.field(n, fields[n].type, nullable=True) for n in names])
+    try:
+        updates = pa.Table.from_pandas(rows.updates, schema=schema, preserve_index=False, safe=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+        raise ContractViolation(f"{contract.name}: an update does not have its contract type: {exc}") from exc
+    for name in names:
+        allowed = contract.allowed_values.get(name)
+        bad = sorted({v for v in updates.column(name).to_pylist() if v is not None} - set(allowed or ()))
+        if allowed is not None and bad:
+            raise ContractViolation(f"{contract.name}.{name}: values {bad[:5]} are not among {list(allowed)}")
+        if not fields[name].nullable and updates.column(name).null_count:
+            raise ContractViolation(f"{contract.name}.{name}: an update sets a required column to null")
+    return [str(f) for f in rows.files], rows.key, updates
+
+
+def _update_rows(
+    con: duckdb.DuckDBPyConnection, contract: Contract, key: str, updates: pa.Table, where: str,
+    parameters: dict[str, str],
+) -> None:
+    """Set the update columns of the rows just inserted (those matching `where`) whose key is in `updates`; a key
+    that matches no inserted row is an error, so the transaction rolls back."""
+    con.register("incoming_updates", updates)
+    try:
+        assignments = ", ".join(f'"{n}" = incoming_updates."{n}"' for n in updates.column_names if n != key)
+        # `where` names the table's own partition columns, which the updates frame does not have
+        changed = con.execute(
+            f'UPDATE "{contract.name}" SET {assignments} FROM incoming_updates '
+            f'WHERE "{contract.name}"."{key}" = incoming_updates."{key}" AND {where}',
+            parameters,
+        ).fetchall()[0][0]
+    finally:
+        con.unregister("incoming_updates")
+    if changed != updates.num_rows:
+        raise ContractViolation(
+            f"{contract.name}: {updates.num_rows} update(s) by {key}, but {changed} inserted row(s) matched"
+        )
 
 
 def replace_partitions(

@@ -15,7 +15,8 @@ from extract.expectations import checked_postings_report, landed_postings_report
 from extract.facts import posting_facts
 from extract.ingest import land
 from extract.sources import load_market_config
-from extract.staged import staged_ingest
+from extract.staged import committed, staged_ingest
+from spotlight.warehouse import connect, read_partition
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
@@ -49,7 +50,13 @@ def test_same_tables_as_land_then_posting_facts(config, expected, tmp_path, monk
     landed, facts = expected
     assert _read(result.postings).equals(POSTINGS.conform(landed.postings))
     assert _read(result.profiles).equals(PROFILES.conform(landed.profiles))
-    assert _read(result.facts).equals(POSTING_FACTS.conform(facts))
+    # the facts files carry no links; the warehouse sets them as it inserts the files
+    unlinked = facts.assign(duplicate_of=None, duplicate_method=None)
+    assert _read(result.facts).equals(POSTING_FACTS.conform(unlinked))
+    with connect(tmp_path / "w.duckdb") as con:
+        committed(con, result, "uk", "2024-03", gate=lambda _: None)
+        assert POSTING_FACTS.conform(read_partition(con, POSTING_FACTS, "uk", "2024-03")).equals(
+            POSTING_FACTS.conform(facts))
     assert result.keys.quarantine.equals(landed.quarantine)
     assert dict(result.keys.rows_in) == dict(landed.rows_in)
     assert result.keys.postings["posting_id"].tolist() == landed.postings["posting_id"].tolist()
@@ -94,21 +101,52 @@ def test_bad_period_is_refused(config, tmp_path):
         staged_ingest(config, "2024-3", tmp_path / "work")
 
 
-def test_links_go_to_the_file_that_holds_each_posting_in_link_order():
-    # three files: p1 p2 | (none) | p3 p4 p5; links listed in an order that mixes the files
-    def parsed(ids):
-        return staged_module.ParsedFile("f", pd.DataFrame({"posting_id": ids}), np.zeros((len(ids), 1)), pd.DataFrame())
+def test_committed_writes_the_month_only_if_the_gate_passes(config, expected, tmp_path):
+    result = staged_ingest(config, "2024-03", tmp_path / "work", workers=1)
+    landed, facts = expected
 
-    chunks = [parsed(["p1", "p2"]), parsed([]), parsed(["p3", "p4", "p5"])]
-    links = pd.DataFrame({"posting_id": ["p5", "p2", "p3", "p1"], "duplicate_of": ["p4", "p1", "p1", "p9"],
-                          "method": ["near", "exact", "exact", "near"]})
-    per_file = staged_module._links_per_file(chunks, links)
-    assert [f["posting_id"].tolist() for f in per_file] == [["p2", "p1"], [], ["p5", "p3"]]
-    assert per_file[2]["duplicate_of"].tolist() == ["p4", "p1"]
+    def refuse(report):
+        raise RuntimeError(f"suite {report.suite} refused")
+
+    with connect(tmp_path / "w.duckdb") as con:
+        with pytest.raises(RuntimeError, match="suite landed_postings refused"):
+            committed(con, result, "uk", "2024-03", gate=refuse)
+        assert read_partition(con, POSTING_FACTS, "uk", "2024-03").empty
+        rows, accounting, report = committed(con, result, "uk", "2024-03", gate=lambda _: None)
+        assert rows["postings"] == len(landed.postings) and rows["posting_facts"] == len(facts)
+        assert accounting["rows_in"].sum() == sum(landed.rows_in.values())
+        assert read_partition(con, POSTING_FACTS, "uk", "2024-03")["duplicate_of"].notna().sum() == (
+            facts["duplicate_of"].notna().sum())
+        assert report.suite == "landed_postings"
 
 
-def test_a_link_to_a_posting_no_file_holds_is_an_error():
-    chunks = [staged_module.ParsedFile("f", pd.DataFrame({"posting_id": ["p1"]}), np.zeros((1, 1)), pd.DataFrame())]
-    links = pd.DataFrame({"posting_id": ["p7"], "duplicate_of": ["p1"], "method": ["exact"]})
-    with pytest.raises(ValueError, match="no parsed file"):
-        staged_module._links_per_file(chunks, links)
+def test_duplicate_links_reach_the_warehouse_on_the_right_rows(tmp_path):
+    import json
+
+    from extract.ingest import record_id
+
+    ad = {"title": "Data Engineer", "company": {"display_name": "Acme Data"},
+          "location": {"display_name": "Leeds, West Yorkshire"}, "salary_min": 50000, "salary_max": 60000,
+          "salary_is_predicted": "0",
+          "description": "Build batch and streaming pipelines in Python, SQL and Spark for our analytics platform."}
+    results = [
+        {**ad, "id": "1", "created": "2024-03-04T09:00:00Z"},
+        {**ad, "id": "2", "created": "2024-03-06T09:00:00Z"},  # the same ad again: an exact duplicate of id 1
+        {**ad, "id": "3", "created": "2024-03-05T09:00:00Z", "title": "Data Analyst",
+         "company": {"display_name": "Other Co"}, "description": "Report on sales with Power BI and Excel."},
+    ]
+    folder = tmp_path / "postings" / "2024-03"
+    folder.mkdir(parents=True)
+    (folder / "adzuna-001.json").write_text(json.dumps({"results": results}))
+    (tmp_path / "sources.yaml").write_text(
+        "market: uk\nsources:\n  - name: adzuna\n    format: adzuna_json\n    path: postings/{period}/adzuna-*.json\n")
+    config = load_market_config(tmp_path / "sources.yaml")
+    result = staged_ingest(config, "2024-03", tmp_path / "work", workers=1)
+    with connect(tmp_path / "w.duckdb") as con:
+        committed(con, result, "uk", "2024-03", gate=lambda _: None)
+        stored = read_partition(con, POSTING_FACTS, "uk", "2024-03")
+    first, second, other = (record_id("adzuna", i) for i in ("1", "2", "3"))
+    links = dict(zip(stored["posting_id"], zip(stored["duplicate_of"], stored["duplicate_method"])))
+    assert links[second] == (first, "exact")
+    assert pd.isna(links[first][0]) and pd.isna(links[other][0])
+    assert POSTING_FACTS.conform(stored).equals(POSTING_FACTS.conform(posting_facts(land(config, "2024-03").postings)))

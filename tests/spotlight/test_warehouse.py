@@ -115,3 +115,61 @@ def test_a_missing_chunk_file_leaves_the_partition_untouched(tmp_path):
             replace_partitions(con, "uk", "2026-04", {COUNTS: [tmp_path / "gone.parquet"]}, completes=("s", "f2"))
         assert read_partition(con, COUNTS, "uk", "2026-04")[["k", "n"]].values.tolist() == [["a", 1]]
         assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
+
+
+LINKED = Contract(
+    name="linked",
+    description="Test table with a column set after the insert.",
+    columns=(col("market", STR, "", True), col("period", STR, "", True), col("k", STR, "", True),
+             col("n", INT, ""), col("tag", STR, "")),
+    allowed_values={"tag": ("near", "exact")},
+)
+
+
+def _linked_files(tmp_path):
+    from spotlight.warehouse import write_chunk
+
+    rows = pd.DataFrame({"market": "uk", "period": "2026-04", "k": ["a", "b", "c"], "n": [1, 2, 3], "tag": None})
+    return [write_chunk(LINKED.conform(rows.iloc[:2]), tmp_path / "linked", 0),
+            write_chunk(LINKED.conform(rows.iloc[2:].reset_index(drop=True)), tmp_path / "linked", 1)]
+
+
+def _rows(con, period="2026-04"):
+    return read_partition(con, LINKED, "uk", period)[["k", "n", "tag"]].astype(object).where(lambda f: f.notna(), None)
+
+
+def test_updated_files_set_their_columns_on_the_inserted_rows_only(tmp_path):
+    from spotlight.warehouse import UpdatedFiles
+
+    other_month = pd.DataFrame({"market": ["uk"], "period": ["2026-03"], "k": ["c"], "n": [7], "tag": [None]})
+    updates = pd.DataFrame({"k": ["c", "a"], "tag": ["near", "exact"]})
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-03", {LINKED: other_month})
+        written = replace_partitions(con, "uk", "2026-04", {LINKED: UpdatedFiles(_linked_files(tmp_path), "k", updates)})
+        assert written == {"linked": 3}
+        # rows keep their file order; b has no update; the March row with key c is not touched
+        assert _rows(con).values.tolist() == [["a", 1, "exact"], ["b", 2, None], ["c", 3, "near"]]
+        assert _rows(con, "2026-03").values.tolist() == [["c", 7, None]]
+
+
+@pytest.mark.parametrize(
+    ("updates", "message"),
+    [
+        (pd.DataFrame({"k": ["a", "zz"], "tag": ["near", "near"]}), "2 update.s. by k, but 1 inserted row.s. matched"),
+        (pd.DataFrame({"k": ["a", "a"], "tag": ["near", "exact"]}), "more than once"),
+        (pd.DataFrame({"k": ["a"], "tag": ["maybe"]}), "not among"),
+        (pd.DataFrame({"k": ["a"], "colour": ["red"]}), "unknown \\['colour'\\]"),
+        (pd.DataFrame({"k": ["a"], "n": ["two"]}), "contract type"),
+    ],
+)
+def test_bad_updates_leave_the_partition_untouched(tmp_path, updates, message):
+    from spotlight.warehouse import UpdatedFiles
+
+    before = pd.DataFrame({"market": ["uk"], "period": ["2026-04"], "k": ["old"], "n": [0], "tag": [None]})
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {LINKED: before}, completes=("s", "f1"))
+        with pytest.raises(ContractViolation, match=message):
+            replace_partitions(con, "uk", "2026-04", {LINKED: UpdatedFiles(_linked_files(tmp_path), "k", updates)},
+                               completes=("s", "f2"))
+        assert _rows(con).values.tolist() == [["old", 0, None]]
+        assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
