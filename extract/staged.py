@@ -203,9 +203,9 @@ def parsed_file(path: str) -> ParsedFile:
     facts["duplicate_method"] = None
     target = Path(path).parent.parent / "facts" / Path(path).name
     write_parquet(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target)
-    checked = postings_checked(postings)
+    checked = postings_checked(postings, CHECK_COLUMNS)
     checked["description"] = checked["description"].str.slice(0, CHECK_TEXT_CHARS)
-    return ParsedFile(str(target), features, signatures, checked[list(CHECK_COLUMNS)].reset_index(drop=True))
+    return ParsedFile(str(target), features, signatures, checked.reset_index(drop=True))
 
 
 def _landed_and_parsed(
@@ -280,7 +280,7 @@ def _linked(chunks: list[ParsedFile]) -> pd.DataFrame:
 
 def _empty_checked() -> pd.DataFrame:
     """Return the check columns of no postings."""
-    return postings_checked(POSTINGS.empty())[list(CHECK_COLUMNS)]
+    return postings_checked(POSTINGS.empty(), CHECK_COLUMNS)
 
 
 def _size(source: SourceConfig, period: str) -> int | None:

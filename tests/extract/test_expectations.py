@@ -85,3 +85,14 @@ def test_input_frame_is_not_changed() -> None:
     before = frame.copy()
     postings_checked(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_blank_text_counts_as_missing_whatever_its_whitespace() -> None:
+    # an em space and a no-break space are whitespace to str.strip, so such a title is missing; "x" is not
+    frame = postings(title=["\u2003", " \u00a0\t", "", "x"], location_raw=[" ", None, "Leeds", "\n"])
+    checked = postings_checked(frame, ["posting_id", "title", "location_text", "pay_stated"])
+    assert list(checked.columns) == ["posting_id", "title", "location_text", "pay_stated"]
+    assert checked["title"].isna().tolist() == [True, True, True, False]
+    assert checked["location_text"].isna().tolist() == [True, True, False, True]
+    assert checked["pay_stated"].tolist() == [True, True, False, True]
+    assert landed_postings_report(frame, "2024-03").outcome("title_present").unexpected_count == 3
