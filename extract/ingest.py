@@ -8,18 +8,28 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 
 from extract.adapters import Row, source_rows
-from extract.adapters.base import raw_record_json
+from extract.adapters.adzuna import posting_from_result
+from extract.adapters.base import RowRejected, raw_record_json, read_bytes
+from extract.adapters.reed import posting_from_reed
 from extract.contracts import POSTINGS, PROFILES, QUARANTINE
 from extract.sources import PERIOD_PATTERN, MarketConfig, SourceConfig, is_url, resolve_files
 from spotlight.contract import Contract
+
+try:
+    from extract import _landing
+except ImportError:  # the extension is not built: every part lands through the reference path, only slower
+    _landing = None
+COMPILED = _landing is not None
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +49,8 @@ _QUARANTINE_ROW = ("source", "source_file", "source_row", "reason_code", "reason
 _FILLED_COLUMNS = ("market", "period", "source", "source_row")
 # Accepted records are converted to typed columns in chunks, so a month of postings is not held twice.
 CHUNK_ROWS = 50_000
+# Source formats `extract/_landing.pyx` reads straight from the response bytes.
+_COMPILED_FORMATS = frozenset({"adzuna_json", "reed_json"})
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,20 @@ class _Collector:
         """Add `row`'s record; return (reason_code, detail) instead when it must be quarantined."""
         record = row.record
         assert record is not None
+        checked = self.checked(source, record)
+        if checked.__class__ is tuple:
+            return checked
+        self.ids.append(checked)
+        self.sources.append(source)
+        self.rows.append(row.source_row)
+        self.values.append(tuple(map(record.get, self.fields)))
+        self.accepted += 1
+        if len(self.values) >= CHUNK_ROWS:
+            self._flush()
+        return None
+
+    def checked(self, source: str, record: dict[str, Any]) -> str | tuple[str, str]:
+        """Return the id of `record` (now taken), or (reason_code, detail) when it must be quarantined."""
         get = record.get
         for name, code in self.required:
             value = get(name)
@@ -99,14 +125,7 @@ class _Collector:
         if identifier in self.seen:
             return duplicate_id_reason(source, source_id)
         self.seen.add(identifier)
-        self.ids.append(identifier)
-        self.sources.append(source)
-        self.rows.append(row.source_row)
-        self.values.append(tuple(map(get, self.fields)))
-        self.accepted += 1
-        if len(self.values) >= CHUNK_ROWS:
-            self._flush()
-        return None
+        return identifier
 
     def _flush(self) -> None:
         """Convert the pending records into one typed chunk, releasing their Python objects."""
@@ -207,6 +226,16 @@ def config_parts(config: MarketConfig, period: str) -> list[SourceConfig]:
 
 def landed_part(source: SourceConfig, period: str, market: str) -> LandedPart:
     """Return the rows of one source part for `period`: accepted canonical records and quarantined rows."""
+    if _landing is not None and source.format in _COMPILED_FORMATS:
+        try:
+            return _landed_part_compiled(source, period, market)
+        except _landing.Unsupported:
+            pass
+    return _landed_part_reference(source, period, market)
+
+
+def _landed_part_reference(source: SourceConfig, period: str, market: str) -> LandedPart:
+    """Return `landed_part` through the source's adapter record by record: the specification of the compiled path."""
     contract, id_column = (POSTINGS, "posting_id") if source.kind == "postings" else (PROFILES, "profile_id")
     collector = _Collector(source.kind, market, period, contract, id_column)
     accept = collector.accept
@@ -224,6 +253,58 @@ def landed_part(source: SourceConfig, period: str, market: str) -> LandedPart:
                 )
         accepted = collector.frame()
     return LandedPart(source, accepted, tuple(quarantined), _row_order(rows_read, quarantined_at))
+
+
+def _landed_part_compiled(source: SourceConfig, period: str, market: str) -> LandedPart:
+    """Return `landed_part` of an Adzuna or Reed response source with `extract._landing` reading the bytes.
+
+    Results the compiled scanner does not land itself are landed here exactly as the reference does; it raises
+    `_landing.Unsupported` for a document it does not handle, and the caller lands the part with the reference.
+    """
+    files = resolve_files(source, period)
+    if not files:
+        raise _landing.Unsupported("no files: the reference path warns")
+    is_reed = source.format == "reed_json"
+    to_record = posting_from_reed if is_reed else partial(posting_from_result, currency=_currency(source))
+    collector = _Collector(source.kind, market, period, POSTINGS, "posting_id")
+    name = source.name
+    columns = _landing.PostingColumns(name, collector.year, collector.month, _currency(source), collector.seen)
+    quarantined: list[tuple[str, int, str, str | None, str]] = []
+    quarantined_at: list[int] = []
+    rows_read = 0
+    with _cyclic_gc_paused():
+        for path in files:
+            document = read_bytes(path)
+
+            def landed(row: int, start: int, stop: int) -> tuple[str, tuple[Any, ...]] | None:
+                raw = orjson.loads(document[start:stop])
+                try:
+                    record = to_record(raw)
+                except RowRejected as exc:
+                    reason: str | tuple[str | None, str | None] = (exc.code, exc.detail)
+                else:
+                    reason = collector.checked(name, record)
+                    if reason.__class__ is str:
+                        return reason, tuple(map(record.get, collector.fields))
+                quarantined_at.append(rows_read + row)
+                quarantined.append((path, row, reason[0] or "rejected", reason[1], raw_record_json(raw)))
+                return None
+
+            rows_read += columns.land_document(document, is_reed, landed)
+        typed = columns.columns()
+        n = len(typed["posting_id"])
+        typed.update({
+            "market": _string_array([market] * n),
+            "period": _string_array([period] * n),
+            "source": _string_array([name] * n),
+        })
+        accepted = pd.DataFrame(typed, columns=POSTINGS.column_names)
+    return LandedPart(source, accepted, tuple(quarantined), _row_order(rows_read, quarantined_at))
+
+
+def _currency(source: SourceConfig) -> str:
+    """Return the currency of an Adzuna source's structured salaries (its `currency` option, GBP by default)."""
+    return str(source.options.get("currency", "GBP"))
 
 
 def _row_order(rows_read: int, quarantined_at: list[int]) -> np.ndarray:
