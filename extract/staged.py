@@ -62,6 +62,10 @@ CHECK_COLUMNS = ("source", "source_row", "posting_id", "title", "description", "
 """The columns of `extract.expectations.postings_checked` the landed-postings suite reads (the description cut to
 its first `CHECK_TEXT_CHARS` characters: the suite only asks whether it is there)."""
 CHECK_TEXT_CHARS = 60
+WORK_COMPRESSION = "none"
+"""The rows and facts files are written once, read twice and removed when the month is committed: without snappy a
+posting's rows file is written in 2.1 instead of 5.2 µs (facts 3.1 against 5.6 µs) and read ~1 µs faster, for files
+about four times larger (~1 KB per posting; dictionary encoding is kept)."""
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,7 @@ def staged_part(source: SourceConfig, period: str, market: str, folder: str, num
     rows = part.accepted
     files = tuple(
         str(write_parquet(contract.conform(rows.iloc[start:start + CHUNK_ROWS].reset_index(drop=True)),
-                   Path(folder) / "rows" / f"part-{number:05d}-{chunk:05d}.parquet"))
+                          Path(folder) / "rows" / f"part-{number:05d}-{chunk:05d}.parquet", WORK_COMPRESSION))
         for chunk, start in enumerate(range(0, len(rows), CHUNK_ROWS))
     )
     keys = rows[[id_column, *KEY_COLUMNS]].copy()
@@ -202,7 +206,7 @@ def parsed_file(path: str) -> ParsedFile:
     facts["duplicate_of"] = None
     facts["duplicate_method"] = None
     target = Path(path).parent.parent / "facts" / Path(path).name
-    write_parquet(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target)
+    write_parquet(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target, WORK_COMPRESSION)
     checked = postings_checked(postings, CHECK_COLUMNS)
     checked["description"] = checked["description"].str.slice(0, CHECK_TEXT_CHARS)
     return ParsedFile(str(target), features, signatures, checked.reset_index(drop=True))
@@ -256,10 +260,10 @@ def _drop_repeated_ids(part: StagedPart, kept: np.ndarray, parsed: dict[str, Par
         if keep.all():
             continue
         mask = pa.array(keep)
-        write_parquet(pq.read_table(path).filter(mask), Path(path))
+        write_parquet(pq.read_table(path).filter(mask), Path(path), WORK_COMPRESSION)
         if path in parsed:
             result = parsed[path]
-            write_parquet(pq.read_table(result.facts).filter(mask), Path(result.facts))
+            write_parquet(pq.read_table(result.facts).filter(mask), Path(result.facts), WORK_COMPRESSION)
             parsed[path] = ParsedFile(
                 result.facts, result.features[keep].reset_index(drop=True), result.signatures[keep],
                 result.checked[keep].reset_index(drop=True),

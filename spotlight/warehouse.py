@@ -262,11 +262,11 @@ def write_chunk(table: pa.Table, folder: Path, number: int, prefix: str = "chunk
     return write_parquet(table, folder / f"{prefix}-{number:05d}.parquet")
 
 
-def write_parquet(table: pa.Table, target: Path) -> Path:
+def write_parquet(table: pa.Table, target: Path, compression: str = "snappy") -> Path:
     """Write `table` to the Parquet file `target` atomically (a temporary file, then a rename), so a file that
     exists is complete; its folder is created when missing."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".parquet.partial")
-    pq.write_table(table, partial)
+    pq.write_table(table, partial, compression=compression)
     os.replace(partial, target)
     return target
