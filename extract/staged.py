@@ -18,6 +18,12 @@ the landed-postings check columns):
    sets `duplicate_of` / `duplicate_method` in the transaction that inserts the files (rewriting the 151 facts files
    of a 1M-posting month took 5.5 s on 2 workers; the update of its 60,158 links takes 0.3 s).
 
+4. *write* (`ingested`, as the flow runs the stage): the warehouse transaction opens before landing, and each rows
+   and facts file is inserted (`spotlight.warehouse.PartitionWriter`, on one database thread) as soon as it is final
+   and every file before it in the month's order is in, while the workers land and parse the rest; the quarantine,
+   the accounting and the duplicate links follow at the end, with the landed-postings suite, and the month commits
+   only if it passes. Parts are landed in config order so the files become final nearly in that order.
+
 At most two tasks per worker are in flight, so memory is bounded by a few chunks and the largest source file rather
 than the month. Months whose local source files total less than `PARALLEL_MIN_BYTES` run every task in this process.
 Files are written with `spotlight.warehouse.write_parquet`, so a file that exists is complete.
@@ -28,6 +34,7 @@ import contextlib
 import logging
 import os
 import shutil
+import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -47,7 +54,14 @@ from extract.ingest import Landed, config_parts, landed_from_parts, landed_part
 from extract.sources import PERIOD_PATTERN, MarketConfig, SourceConfig, is_url, resolve_files
 from spotlight.contract import Contract
 from spotlight.quality import QualityReport
-from spotlight.warehouse import Rows, UpdatedFiles, replace_partitions, write_parquet
+from spotlight.warehouse import (
+    PartitionWriter,
+    Rows,
+    UpdatedFiles,
+    partition_writer,
+    replace_partitions,
+    write_parquet,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +80,10 @@ WORK_COMPRESSION = "none"
 """The rows and facts files are written once, read twice and removed when the month is committed: without snappy a
 posting's rows file is written in 2.1 instead of 5.2 µs (facts 3.1 against 5.6 µs) and read ~1 µs faster, for files
 about four times larger (~1 KB per posting; dictionary encoding is kept)."""
+
+
+FileSink = Callable[[Contract, str, "np.ndarray | None"], None]
+"""Takes one final rows or facts file: (contract, path, rows to keep or None for all)."""
 
 
 @dataclass(frozen=True)
@@ -124,12 +142,17 @@ class Staged:
 def staged_ingest(
     config: MarketConfig, period: str, folder: Path, workers: int = WORKERS,
     parallel_min_bytes: int = PARALLEL_MIN_BYTES, executor: Executor | None = None,
+    on_file: FileSink | None = None,
 ) -> Staged:
     """Land and parse every source of `config` for `period` into Parquet files under `folder` (emptied first).
 
     The tasks run on `executor` when one is given (for example the flow's Dask cluster, see
     `flows.tasks.TaskRunnerPool`; `workers` then bounds the tasks in flight to two per worker), else on a process
     pool of `workers` processes, or in this process for a month smaller than `parallel_min_bytes`.
+
+    `on_file(contract, path, keep)` is handed each postings, profiles and facts file as soon as it is final, in the
+    order the files are listed in the result (`keep`: the rows to take, when some are repeated source ids; else
+    None), so the warehouse can insert them while the rest is parsed (`spotlight.warehouse.PartitionWriter`).
     """
     if not PERIOD_PATTERN.match(period):
         raise ValueError(f"period must be YYYY-MM, got {period!r}")
@@ -143,9 +166,12 @@ def staged_ingest(
         running = contextlib.nullcontext(executor)
     else:
         running = ProcessPoolExecutor(max_workers=workers) if in_pool else _InProcess()
+    early = _EarlyFiles(sources, on_file) if on_file is not None else None
     with running as pool:
-        parts, parsed = _landed_and_parsed(pool, workers, sources, sizes, period, config.market, folder)
+        parts, parsed = _landed_and_parsed(pool, workers, sources, sizes, period, config.market, folder, early)
         keys, kept_rows = landed_from_parts(config, period, parts)
+        if early is not None:
+            early.check(kept_rows)
         for part, kept in zip(parts, kept_rows, strict=True):
             if not kept.all():
                 _drop_repeated_ids(part, kept, parsed)
@@ -163,12 +189,41 @@ def staged_ingest(
     )
 
 
+TABLES = (POSTINGS, PROFILES, QUARANTINE, POSTING_FACTS, INGEST_ACCOUNTING)
+"""The ingest stage's warehouse tables (`Staged.tables`)."""
+
+
+def ingested(
+    con, config: MarketConfig, period: str, folder: Path, gate: Callable[[QualityReport], object],  # noqa: ANN001
+    completes: tuple[str, str] | None = None, workers: int = WORKERS, executor: Executor | None = None,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+) -> tuple[Staged, dict[str, int], pd.DataFrame, QualityReport]:
+    """Land, parse and write one month into the warehouse connection `con` in one transaction, as the flow's
+    ingest stage does; return the staged month, rows written per table, the accounting and the landed-postings
+    report.
+
+    The transaction opens first, and each rows and facts file is inserted as soon as it is final, while the
+    rest of the month is still landed and parsed; `committed` then writes the remainder. Any error, or `gate`
+    refusing the report, rolls the month back.
+    """
+    started = time.perf_counter()
+    with partition_writer(con, config.market, period, TABLES) as writer:
+        staged = staged_ingest(config, period, folder, workers=workers, parallel_min_bytes=parallel_min_bytes,
+                               executor=executor, on_file=writer.insert_file)
+        staged_at = time.perf_counter()
+        rows, accounting, report = committed(con, staged, config.market, period, gate, completes, writer)
+    log.info("ingested %s: landed and parsed in %.1f s (rows inserted meanwhile), the rest written in %.1f s",
+             period, staged_at - started, time.perf_counter() - staged_at)
+    return staged, rows, accounting, report
+
+
 def committed(
     con, staged: Staged, market: str, period: str, gate: Callable[[QualityReport], object],  # noqa: ANN001
-    completes: tuple[str, str] | None = None,
+    completes: tuple[str, str] | None = None, writer: PartitionWriter | None = None,
 ) -> tuple[dict[str, int], pd.DataFrame, QualityReport]:
-    """Write a staged month to the warehouse connection `con` in one transaction; return the rows written per table,
-    the accounting and the landed-postings report.
+    """Write a staged month to the warehouse connection `con` in one transaction (the one `writer` holds open, when
+    given, skipping the files it inserted); return the rows written per table, the accounting and the
+    landed-postings report.
 
     The landed-postings suite runs on a thread while the rows are inserted (3–9 s at 1M postings, off the serial
     tail); `gate(report)` decides before the commit, and an error it raises rolls the month back
@@ -178,7 +233,8 @@ def committed(
     with ThreadPoolExecutor(1) as checking:
         report = checking.submit(checked_postings_report, staged.checked, period)
         rows = replace_partitions(
-            con, market, period, staged.tables(accounting), completes=completes, gate=lambda: gate(report.result()),
+            con, market, period, staged.tables(accounting), completes=completes,
+            gate=lambda: gate(report.result()), writer=writer,
         )
     return rows, accounting, report.result()
 
@@ -214,15 +270,15 @@ def parsed_file(path: str) -> ParsedFile:
 
 def _landed_and_parsed(
     pool, workers: int, sources: list[SourceConfig], sizes: list[int | None], period: str, market: str,  # noqa: ANN001
-    folder: Path,
+    folder: Path, early: _EarlyFiles | None = None,
 ) -> tuple[list[StagedPart], dict[str, ParsedFile]]:
     """Return every source part landed (in order) and every postings file parsed, by file path."""
     parts: list = [None] * len(sources)
     parsed: dict[str, ParsedFile] = {}
-    # Local files are landed by the pool, largest first; a source with no file for the month has nothing to read
-    # and lands here.
+    # Local files are landed by the pool in config order, so each table's files become final nearly in the order
+    # the warehouse holds them (see `_EarlyFiles`); a source with no file for the month lands here.
     local = [i for i, size in enumerate(sizes) if size is not None]
-    to_land = sorted(local, key=lambda i: -sizes[i])
+    to_land = list(local)
     to_parse: list[str] = []
 
     def landed(index: int, part: StagedPart) -> None:
@@ -249,7 +305,59 @@ def _landed_and_parsed(
                 landed(key, future.result())
             else:
                 parsed[key] = future.result()
+        if early is not None:
+            early.advance(parts, parsed)
+    if early is not None:
+        early.advance(parts, parsed)
     return parts, parsed
+
+
+class _EarlyFiles:
+    """Hands each table's final files to a `FileSink` in the order `staged_ingest` lists them: a part's rows files
+    once every earlier part of its kind has landed (so its repeated source ids are known, as `landed_from_parts`
+    finds them), and a postings file's facts once it is parsed and its rows were handed."""
+
+    def __init__(self, sources: list[SourceConfig], on_file: FileSink) -> None:
+        self.on_file = on_file
+        self.order = {kind: [i for i, s in enumerate(sources) if s.kind == kind] for kind in ("postings", "profiles")}
+        self.next = {kind: 0 for kind in self.order}
+        self.seen: dict[str, set[str]] = {}
+        self.kept: dict[int, np.ndarray] = {}
+        self.facts: list[tuple[str, np.ndarray | None]] = []
+        self.facts_next = 0
+
+    def advance(self, parts: list[StagedPart | None], parsed: dict[str, ParsedFile]) -> None:
+        """Hand every file that has become final, in order."""
+        for kind, order in self.order.items():
+            contract, id_column = (POSTINGS, "posting_id") if kind == "postings" else (PROFILES, "profile_id")
+            while self.next[kind] < len(order) and parts[order[self.next[kind]]] is not None:
+                index = order[self.next[kind]]
+                part = parts[index]
+                known = self.seen.setdefault(part.source.name, set())
+                ids = part.accepted[id_column].tolist()
+                kept = np.array([i not in known for i in ids], dtype=bool)
+                known.update(ids)
+                self.kept[index] = kept
+                bounds = np.cumsum([0] + [pq.ParquetFile(f).metadata.num_rows for f in part.files])
+                for i, path in enumerate(part.files):
+                    keep = kept[bounds[i]:bounds[i + 1]]
+                    keep = None if keep.all() else keep
+                    self.on_file(contract, path, keep)
+                    if kind == "postings":
+                        self.facts.append((path, keep))
+                self.next[kind] += 1
+        while self.facts_next < len(self.facts) and self.facts[self.facts_next][0] in parsed:
+            path, keep = self.facts[self.facts_next]
+            self.on_file(POSTING_FACTS, parsed[path].facts, keep)
+            self.facts_next += 1
+
+    def check(self, kept_rows: list[np.ndarray]) -> None:
+        """Raise if the rows handed early differ from what `landed_from_parts` kept (they follow the same rule)."""
+        handed = sum(len(order) for order in self.order.values())
+        if len(self.kept) != handed or self.facts_next != len(self.facts) or any(
+            not np.array_equal(kept, kept_rows[index]) for index, kept in self.kept.items()
+        ):
+            raise RuntimeError("staged ingest: the files handed to the warehouse early differ from the landed month")
 
 
 def _drop_repeated_ids(part: StagedPart, kept: np.ndarray, parsed: dict[str, ParsedFile]) -> None:

@@ -142,7 +142,7 @@ def ingest_period(settings: RunSettings, period: str, workers: int = 0) -> Stage
     see the work folder); otherwise a local process pool runs them.
     """
     from extract.sources import load_market_config
-    from extract.staged import committed, staged_ingest
+    from extract.staged import ingested
 
     market, fingerprint = ingest_fingerprint(settings, period)
     with connect(settings.warehouse) as con:
@@ -152,14 +152,12 @@ def ingest_period(settings: RunSettings, period: str, workers: int = 0) -> Stage
     with timed() as clock:
         config = load_market_config(settings.sources)
         work = settings.work_dir / "ingest" / market / period / fingerprint[:16]
-        if workers > 0:
-            staged = staged_ingest(config, period, work, workers=workers, executor=TaskRunnerPool())
-        else:
-            staged = staged_ingest(config, period, work)
-        # The landed-postings suite runs while the month's rows are inserted; the insert commits only if it passes.
+        runner = {"workers": workers, "executor": TaskRunnerPool()} if workers > 0 else {}
+        # The rows are inserted as they are parsed, and the landed-postings suite runs while the last are; the
+        # month commits only if it passes.
         with connect(settings.warehouse) as con:
-            rows, accounting, report = committed(
-                con, staged, market, period, gate=lambda r: checked([r]), completes=("ingest", fingerprint)
+            _, rows, accounting, report = ingested(
+                con, config, period, work, gate=lambda r: checked([r]), completes=("ingest", fingerprint), **runner
             )
         quality = checked([report])
         shutil.rmtree(work, ignore_errors=True)

@@ -150,3 +150,55 @@ def test_duplicate_links_reach_the_warehouse_on_the_right_rows(tmp_path):
     assert links[second] == (first, "exact")
     assert pd.isna(links[first][0]) and pd.isna(links[other][0])
     assert POSTING_FACTS.conform(stored).equals(POSTING_FACTS.conform(posting_facts(land(config, "2024-03").postings)))
+
+
+@pytest.mark.parametrize(("workers", "chunk_rows"), [(1, 25_000), (2, 25_000), (2, 2)])
+def test_ingested_month_with_rows_inserted_early_equals_land_then_posting_facts(
+    config, expected, tmp_path, monkeypatch, workers, chunk_rows
+):
+    from extract.contracts import QUARANTINE
+    from extract.staged import ingested
+
+    monkeypatch.setattr(staged_module, "CHUNK_ROWS", chunk_rows)
+    landed, facts = expected
+    with connect(tmp_path / "w.duckdb") as con:
+        _, rows, _, report = ingested(con, config, "2024-03", tmp_path / "work", gate=lambda _: None,
+                                      completes=("ingest", "fp"), workers=workers, parallel_min_bytes=0)
+        for contract, frame in ((POSTINGS, landed.postings), (PROFILES, landed.profiles), (POSTING_FACTS, facts),
+                                (QUARANTINE, landed.quarantine)):
+            assert contract.conform(read_partition(con, contract, "uk", "2024-03")).equals(contract.conform(frame))
+    assert rows["postings"] == len(landed.postings) and rows["posting_facts"] == len(facts)
+    assert report.suite == "landed_postings"
+
+
+def test_files_are_handed_early_in_the_order_of_the_result_with_repeated_ids_left_out(config, tmp_path, monkeypatch):
+    monkeypatch.setattr(staged_module, "CHUNK_ROWS", 2)
+    handed = []
+    result = staged_ingest(config, "2024-03", tmp_path / "work", workers=2, parallel_min_bytes=0,
+                           on_file=lambda contract, path, keep: handed.append((contract.name, path, keep)))
+    for contract, files in (("postings", result.postings), ("profiles", result.profiles),
+                            ("posting_facts", result.facts)):
+        assert [path for name, path, _ in handed if name == contract] == list(files)
+    # adzuna-002.json lands one row (its other has a bad date), and it repeats an id of adzuna-001.json: that file's
+    # rows and facts are handed with a mask that leaves it out
+    masked = [(name, Path(path).name, keep.tolist()) for name, path, keep in handed if keep is not None]
+    part = Path(result.postings[0]).name.split("-")[1]  # adzuna-001's part number; adzuna-002 is the next part
+    name = f"part-{int(part) + 1:05d}-00000.parquet"
+    assert masked == [("postings", name, [False]), ("posting_facts", name, [False])]
+
+
+def test_a_failed_month_leaves_the_warehouse_as_it_was(config, tmp_path, monkeypatch):
+    from extract.staged import ingested
+
+    with connect(tmp_path / "w.duckdb") as con:
+        ingested(con, config, "2024-03", tmp_path / "work", gate=lambda _: None, completes=("ingest", "f1"))
+        before = read_partition(con, POSTINGS, "uk", "2024-03")
+
+        def broken(path):
+            raise OSError(f"disk gone while parsing {Path(path).name}")
+
+        monkeypatch.setattr(staged_module, "parsed_file", broken)
+        with pytest.raises(OSError, match="disk gone"):
+            ingested(con, config, "2024-03", tmp_path / "work", gate=lambda _: None, completes=("ingest", "f2"))
+        assert read_partition(con, POSTINGS, "uk", "2024-03").equals(before)
+        assert con.execute("SELECT fingerprint FROM stage_runs").fetchall() == [("f1",)]

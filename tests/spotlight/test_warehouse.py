@@ -173,3 +173,52 @@ def test_bad_updates_leave_the_partition_untouched(tmp_path, updates, message):
                                completes=("s", "f2"))
         assert _rows(con).values.tolist() == [["old", 0, None]]
         assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
+
+
+def test_a_partition_writer_inserts_files_early_in_order_and_skips_them_at_finish(tmp_path):
+    import numpy as np
+
+    from spotlight.warehouse import partition_writer
+
+    files = _linked_files(tmp_path)  # a b | c
+    other = pd.DataFrame({"market": ["uk"], "period": ["2026-04"], "n": [9]})
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {LINKED: files[1:]})
+        with partition_writer(con, "uk", "2026-04", [LINKED, OTHER]) as writer:
+            writer.insert_file(LINKED, files[0], np.array([False, True]))  # a is left out, b taken
+            writer.insert_file(LINKED, files[1])
+            written = replace_partitions(con, "uk", "2026-04", {LINKED: files, OTHER: other}, completes=("s", "f"),
+                                         writer=writer)
+        assert written == {"linked": 2, "other": 1}
+        # the earlier month's rows were replaced, b and c inserted once each, in the order they were handed
+        assert _rows(con).values.tolist() == [["b", 2, None], ["c", 3, None]]
+        assert con.execute("SELECT rows_written FROM stage_runs").fetchall() == [(3,)]
+
+
+def test_leaving_a_partition_writer_unfinished_rolls_its_inserts_back(tmp_path):
+    from spotlight.warehouse import partition_writer
+
+    files = _linked_files(tmp_path)
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {LINKED: files[1:]})
+        with pytest.raises(RuntimeError, match="parsing failed"), partition_writer(con, "uk", "2026-04", [LINKED]) as w:
+            w.insert_file(LINKED, files[0])
+            raise RuntimeError("parsing failed")
+        assert _rows(con).values.tolist() == [["c", 3, None]]
+        assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] > 1
+
+
+def test_a_failed_early_insert_fails_the_finish_and_rolls_back(tmp_path):
+    import duckdb
+
+    from spotlight.warehouse import partition_writer
+
+    files = _linked_files(tmp_path)
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {LINKED: files[1:]}, completes=("s", "f1"))
+        with pytest.raises(duckdb.IOException), partition_writer(con, "uk", "2026-04", [LINKED]) as writer:
+            writer.insert_file(LINKED, tmp_path / "gone.parquet")
+            writer.insert_file(LINKED, files[0])
+            replace_partitions(con, "uk", "2026-04", {LINKED: files}, completes=("s", "f2"), writer=writer)
+        assert _rows(con).values.tolist() == [["c", 3, None]]
+        assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
