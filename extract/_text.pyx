@@ -16,19 +16,32 @@ from cpython.unicode cimport (
     PyUnicode_FromKindAndData,
     PyUnicode_KIND,
 )
-from libc.stdint cimport uint8_t, uint16_t, uint32_t
-from libc.string cimport memchr, memcmp, memcpy
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.string cimport memcmp, memcpy
 
 ctypedef fused code_t:
     uint8_t
     uint16_t
     uint32_t
 
+cdef extern from *:
+    """
+    #define SWAR_ONES 0x0101010101010101ULL
+    #define SWAR_HIGHS 0x8080808080808080ULL
+    """
+    const uint64_t _ONES "SWAR_ONES"  # 0x01 in every byte of a word (a constant the C compiler folds)
+    const uint64_t _HIGHS "SWAR_HIGHS"  # 0x80 in every byte
+    int trailing_zeros "__builtin_ctzll" (unsigned long long value) noexcept
+
+
 cdef enum Stage:
     DONE = 0
     DROPPED_BLOCKS_FIRST = 1  # the text holds "<!", "<script", "<style", "<SCRIPT" or "<STYLE"
     TAGS_INTERACT = 2  # a stray "<" could become a tag once a later tag is removed
     ENTITIES_UNESCAPED = 3  # an entity beyond the common ones: html.unescape decodes the whole text
+
+cdef enum:
+    _STACK_CODE_POINTS = 4096  # code points each of the two buffers holds on the stack (32 KiB in all)
 
 cdef enum CharClass:
     WORD = 0
@@ -48,6 +61,7 @@ cdef struct Text:
     int buffer  # the buffer holding the text, -1 for a Python str
     void *buffers[2]
     Py_ssize_t capacity  # code points each buffer holds, at 4 bytes each
+    bint allocated  # the buffers are on the heap (else in the caller's stack frame)
 
 cdef unsigned char _ASCII_CLASS[128]
 for _c in range(128):
@@ -107,22 +121,25 @@ cdef int tag_kind(const code_t *name, Py_ssize_t size) noexcept:
     """Return how the tag named `name` (ASCII letters and digits, any case) is replaced."""
     cdef char low[10]
     cdef Py_ssize_t k
+    cdef uint32_t first, second
     if size > 10:
         return INLINE
-    for k in range(size):
-        low[k] = <char>(name[k] | 0x20)  # lower-cases ASCII letters and keeps digits
+    first = name[0] | 0x20  # lower-cases ASCII letters and keeps digits
     if size == 1:
-        return BLOCK if low[0] == b'p' else INLINE
-    if size == 2:
-        if low[0] == b'l' and low[1] == b'i':
+        return BLOCK if first == b'p' else INLINE
+    second = name[1] | 0x20
+    if size == 2:  # the common tags ("li", "ul", "h3", "br") without a loop
+        if first == b'l' and second == b'i':
             return LIST_ITEM
-        if low[0] == b'h' and (b'1' <= low[1] <= b'6' or low[1] == b'r'):
+        if first == b'h' and (b'1' <= second <= b'6' or second == b'r'):
             return BLOCK
-        if (memcmp(low, b"br", 2) == 0 or memcmp(low, b"ul", 2) == 0 or memcmp(low, b"ol", 2) == 0
-                or memcmp(low, b"tr", 2) == 0 or memcmp(low, b"dl", 2) == 0 or memcmp(low, b"dt", 2) == 0
-                or memcmp(low, b"dd", 2) == 0):
+        if ((first == b'b' and second == b'r') or (first == b'u' and second == b'l')
+                or (first == b'o' and second == b'l') or (first == b't' and second == b'r')
+                or (first == b'd' and (second == b'l' or second == b't' or second == b'd'))):
             return BLOCK
         return INLINE
+    for k in range(size):
+        low[k] = <char>(name[k] | 0x20)
     if size == 3:
         return BLOCK if memcmp(low, b"div", 3) == 0 or memcmp(low, b"pre", 3) == 0 else INLINE
     if size == 5:
@@ -184,23 +201,36 @@ cdef Py_ssize_t tags_stripped(const code_t *src, Py_ssize_t n, code_t *dst, bint
     cdef int kind
     cdef bint closing
     cdef code_t c
-    cdef const uint8_t *found
+    cdef uint64_t chunk
     stage[0] = DONE
     while i < n:
         c = src[i]
         if c != b'<':
-            if code_t is uint8_t:  # copy the run up to the next "<" at once
-                found = <const uint8_t *>memchr(src + i, b'<', n - i)
-                end = n if found == NULL else found - src
-                memcpy(dst + w, src + i, end - i)
-                w += end - i
-                i = end
+            if code_t is uint8_t:  # copy the run up to the next "<" eight bytes at a time
+                while i + 8 <= n:
+                    memcpy(&chunk, src + i, 8)  # little-endian: the first character in the low byte
+                    memcpy(dst + w, &chunk, 8)  # the text never grows here, so eight bytes fit
+                    chunk ^= 0x3C * _ONES  # a "<" becomes a zero byte
+                    chunk = (chunk - _ONES) & ~chunk & _HIGHS  # exact up to the first zero byte
+                    if chunk:
+                        end = trailing_zeros(chunk) >> 3
+                        i += end
+                        w += end
+                        break
+                    i += 8
+                    w += 8
+                else:
+                    while i < n and src[i] != b'<':
+                        dst[w] = src[i]
+                        w += 1
+                        i += 1
             else:
                 dst[w] = c
                 w += 1
                 i += 1
             continue
-        if not blocks_dropped and starts_dropped_block(src, i, n):
+        if (not blocks_dropped and i + 1 < n and (src[i + 1] == b'!' or src[i + 1] | 0x20 == b's')
+                and starts_dropped_block(src, i, n)):
             stage[0] = DROPPED_BLOCKS_FIRST
             return 0
         end = tag_end(src, i, n, &kind, &closing)
@@ -322,9 +352,35 @@ cdef bint has_escaped_tag(const code_t *src, Py_ssize_t n) noexcept:
     return False
 
 
+cdef inline uint64_t printable_bytes(uint64_t chunk) noexcept:
+    """Return 0x80 in each byte of `chunk` (ASCII only: no sum carries into the next byte) from 33 to 126."""
+    return (chunk + 0x5F * _ONES) & ~(chunk + _ONES) & _HIGHS
+
+
+cdef inline Py_ssize_t ascii_words_copied(const uint8_t *src, Py_ssize_t n, uint8_t *dst) noexcept:
+    """Copy the start of the run of `lines_normalised`'s inner loop (printable ASCII, or a space before it) eight
+    bytes at a time while they are ASCII; return how many were copied (the inner loop goes on from there)."""
+    cdef Py_ssize_t i = 0
+    cdef uint64_t chunk, following, spaces, kept
+    while i + 9 <= n:
+        memcpy(&chunk, src + i, 8)  # little-endian: the first character in the low byte
+        memcpy(&following, src + i + 1, 8)
+        if (chunk | following) & _HIGHS:
+            break
+        memcpy(dst + i, &chunk, 8)  # fits: the normalised text never outgrows the text read
+        spaces = chunk ^ (0x20 * _ONES)
+        spaces = ~((spaces + 0x7F * _ONES) | spaces) & _HIGHS  # exact for ASCII bytes
+        kept = printable_bytes(chunk) | (spaces & printable_bytes(following))
+        if kept != _HIGHS:
+            i += trailing_zeros(~kept & _HIGHS) >> 3  # the kept bytes before the first other one
+            break
+        i += 8
+    return i
+
+
 cdef Py_ssize_t lines_normalised(const code_t *src, Py_ssize_t n, code_t *dst, bint one_line) noexcept:
     """Write the words of `src` into `dst` (" " in a line, "\\n" or with `one_line` " " between); return its length."""
-    cdef Py_ssize_t i = 0, w = 0
+    cdef Py_ssize_t i = 0, w = 0, copied
     cdef int gap = WORD, cls
     cdef uint32_t c
     while i < n:
@@ -338,6 +394,10 @@ cdef Py_ssize_t lines_normalised(const code_t *src, Py_ssize_t n, code_t *dst, b
             dst[w] = c
             w += 1
             i += 1
+            if code_t is uint8_t:
+                copied = ascii_words_copied(src + i, n - i, dst + w)
+                i += copied
+                w += copied
             while i < n:  # the rest of the word, and further words after single spaces
                 c = src[i]
                 if c - 33 >= 94 and not (c == b' ' and i + 1 < n and <uint32_t>src[i + 1] - 33 < 94):
@@ -374,10 +434,12 @@ cdef str text_held(Text *t, str s):
         grown = PyMem_Malloc(2 * (size + 1) * 4)
         if grown == NULL:
             raise MemoryError()
-        PyMem_Free(t.buffers[0])
+        if t.allocated:
+            PyMem_Free(t.buffers[0])
         t.buffers[0] = grown
         t.buffers[1] = <char *>grown + (size + 1) * 4
         t.capacity = size + 1
+        t.allocated = True
     t.data = PyUnicode_DATA(s)
     t.kind = PyUnicode_KIND(s)
     t.size = size
@@ -468,8 +530,10 @@ cdef str cleaned(object html_or_text, bint one_line):
     cdef str held = text, replaced
     cdef bint has_amp = "&" in text, has_lt = "<" in text
     cdef Text t
+    cdef uint32_t on_stack[2 * _STACK_CODE_POINTS]  # most ads fit: no heap allocation
     t.capacity = len(text) + 1
-    t.buffers[0] = PyMem_Malloc(2 * t.capacity * 4)
+    t.allocated = t.capacity > _STACK_CODE_POINTS
+    t.buffers[0] = PyMem_Malloc(2 * t.capacity * 4) if t.allocated else <void *>on_stack
     if t.buffers[0] == NULL:
         raise MemoryError()
     t.buffers[1] = <char *>t.buffers[0] + t.capacity * 4
@@ -487,7 +551,8 @@ cdef str cleaned(object html_or_text, bint one_line):
             held = replaced if replaced is not None else held
         return normalised_str(&t, one_line)
     finally:
-        PyMem_Free(t.buffers[0])
+        if t.allocated:
+            PyMem_Free(t.buffers[0])
 
 
 def clean_text(html_or_text) -> str:

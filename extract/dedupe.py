@@ -22,6 +22,7 @@ Rules (folded into docs/methodology.md):
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from hashlib import blake2b
@@ -64,6 +65,10 @@ _BIN_SHIFT = np.uint64(64 - 6)  # top 6 bits choose one of 64 bins; the next 32 
 _VALUE_SHIFT = np.uint64(64 - 6 - 32)
 _EMPTY = np.uint32(0xFFFFFFFF)
 _PAIR_BATCH = 32_768
+_KEY_CACHE_SIZE = 200_000
+_TITLE_KEYS: dict[str, str] = {}  # the compiled `keys_of` remembers keys here (texts repeat a lot)
+_COMPANY_KEYS: dict[str, str] = {}
+_LOCATION_KEYS: dict[str, str] = {}
 _ID_BYTES = 16
 
 
@@ -147,20 +152,57 @@ def duplicate_features(
     )
     location = postings["location_raw"] if "location_raw" in postings else pd.Series(None, index=index, dtype=object)
     company = postings["company"] if "company" in postings else pd.Series(None, index=index, dtype=object)
-    description_bytes = [_key_bytes(d) for d in descriptions]
-    title_keys = [short_key(t) for t in titles]
-    company_keys = [company_key(c) for c in company]
-    location_keys = [short_key(x) for x in location]
+    title_keys = _keys_of(_values(titles), short_key, _TITLE_KEYS)
+    company_keys = _keys_of(company.tolist(), company_key, _COMPANY_KEYS)
+    location_keys = _keys_of(location.tolist(), short_key, _LOCATION_KEYS)
+    exact_hashes, signatures = _exact_hashes_and_signatures(
+        title_keys, company_keys, location_keys, _values(descriptions)
+    )
     features = pd.DataFrame(
         {
             "posting_id": postings["posting_id"].astype(str).to_numpy(),
             "posted_at": pd.to_datetime(postings["posted_at"]).to_numpy().astype("datetime64[D]"),
             "title_key": np.array(title_keys, dtype=object),
             "company_key": np.array(company_keys, dtype=object),
-            "exact_hash": _exact_hashes(title_keys, company_keys, location_keys, description_bytes),
+            "exact_hash": exact_hashes,
         }
     )
-    return features, _signatures_of_keys(description_bytes)
+    return features, signatures
+
+
+def _keys_of(texts: list, key_of: Callable[[object], str], cache: dict[str, str]) -> list[str]:
+    """Return `key_of` of each text (`key_of` is `short_key` or `company_key`: "" for a missing text)."""
+    if _compiled is not None:
+        return _compiled.keys_of(texts, cache, key_of, _KEY_CACHE_SIZE)
+    return [key_of(t) for t in texts]
+
+
+def _values(texts: pd.Series | list) -> list:
+    """Return the values of a column or list as a list (far faster to walk than a pandas Series)."""
+    return texts.tolist() if isinstance(texts, pd.Series) else list(texts)
+
+
+def _exact_hashes_and_signatures(
+    title_keys: list[str], company_keys: list[str], location_keys: list[str], descriptions: list
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return each posting's exact hash (uint64) and its description's MinHash signature (n × 64, uint32)."""
+    if _compiled is not None:
+        return _compiled.exact_hashes_and_signatures(
+            title_keys, company_keys, location_keys, descriptions, BINS, SHINGLE_BYTES, MAX_TEXT_CHARS
+        )
+    return _exact_hashes_and_signatures_reference(title_keys, company_keys, location_keys, descriptions)
+
+
+def _exact_hashes_and_signatures_reference(
+    title_keys: list[str], company_keys: list[str], location_keys: list[str], descriptions: list
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return `_exact_hashes_and_signatures` from the description key bytes (the reference the compiled one-pass
+    loop must match)."""
+    description_bytes = [_key_bytes(d) for d in descriptions]
+    return (
+        _exact_hashes(title_keys, company_keys, location_keys, description_bytes),
+        _signatures_of_keys(description_bytes),
+    )
 
 
 def _exact_hashes(

@@ -141,6 +141,19 @@ def test_pure_python_links_equal_compiled(monkeypatch):
     pd.testing.assert_frame_equal(find_duplicates(POSTINGS), expected)
 
 
+def test_pure_python_features_equal_compiled(monkeypatch):
+    # keys, exact hashes and signatures of the one-pass compiled loop against the pure-Python twin
+    features, signatures = duplicate_features(POSTINGS)
+    monkeypatch.setattr(dedupe, "_compiled", None)
+    expected_features, expected_signatures = duplicate_features(POSTINGS)
+    pd.testing.assert_frame_equal(features, expected_features, check_dtype=True)
+    assert np.array_equal(signatures, expected_signatures)
+    # p01 and p03 differ only before normalising: one exact hash; p04 is a near duplicate, with another hash
+    assert features["exact_hash"][0] == features["exact_hash"][2] != features["exact_hash"][3]
+    assert features["title_key"].tolist()[:4] == ["ml engineer", "ml engineer", "ml engineer", "ml engineer london"]
+    assert features["company_key"].tolist()[:4] == ["acme", "acme", "acme", "acme"]
+
+
 def _features(ids: list[str], days: list[int]) -> pd.DataFrame:
     return pd.DataFrame({
         "posting_id": pd.Series(ids, dtype="str"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
@@ -160,3 +161,76 @@ def test_band_pair_keys_equal_reference(postings):
     postings = sorted(postings, key=lambda p: p[1])  # date order
     _pair_keys([p[0] for p in postings], [p[1] for p in postings], list(range(len(postings)))[::-1],
                max(len(postings), 1))
+
+
+def _reference_hashes_and_signatures(titles, companies, locations, descriptions):
+    return dedupe._exact_hashes_and_signatures_reference(titles, companies, locations, descriptions)
+
+
+def _compiled_hashes_and_signatures(titles, companies, locations, descriptions):
+    return compiled.exact_hashes_and_signatures(titles, companies, locations, descriptions, BINS, SHINGLE_BYTES,
+                                                MAX_TEXT_CHARS)
+
+
+@pytest.mark.parametrize(
+    "description, key",
+    [
+        ("A@Z[a`z{0/9:", b"a z a z 0 9"),                       # the characters either side of A-Z, a-z and 0-9
+        ("Python, SQL. Spark", b"python sql spark"),            # one separator dropped in an eight-byte chunk
+        ("one, two. three - four", b"one two three four"),      # several dropped in one chunk
+        ("  lead and trail  ", b"lead and trail"),              # outer separators vanish
+        ("caf\u00e9 \u00a3500 na\u00efve words", b"caf 500 nave words"),  # non-ASCII dropped without a space
+        ("\u2019quoted\u2019 \U0001f600 emoji", b"quoted emoji"),          # two- and four-byte strings
+        # lower-cased through str.lower first (the Kelvin sign is "k", "İ" an "i" and a combining dot)
+        ("\u212aelvin \u0130stanbul", b"kelvin istanbul"),
+        (None, b""),                                            # a missing description has an empty key
+    ],
+)
+def test_exact_hash_is_blake2b_of_the_joined_keys(description, key):
+    hashes, _ = _compiled_hashes_and_signatures(["data analyst"], ["acme"], ["leeds"], [description])
+    expected = blake2b(b"data analyst\x1facme\x1fleeds\x1f" + key, digest_size=8).digest()
+    assert hashes.tobytes() == expected
+    assert dedupe._key_bytes_reference(description) == key
+
+
+def test_hashes_and_signatures_of_every_length_equal_reference():
+    # messages ending on both sides of BLAKE2b's 128-byte blocks, four at a time with different lengths (the AVX2
+    # lanes finish at different blocks) and a last group of fewer than four; descriptions past MAX_TEXT_CHARS
+    words = "alpha beta, gamma. delta epsilon zeta eta theta "
+    descriptions = [(words * 120)[:size] for size in [*range(100, 400), 3990, 4000, 4001, 4016, 4017, 5000]]
+    descriptions[7] = "word " * 1000  # a space exactly at the cut
+    titles = ["t" * (i % 7) for i in range(len(descriptions))]
+    companies = ["c"] * len(descriptions)
+    locations = [""] * len(descriptions)
+    hashes, signatures = _compiled_hashes_and_signatures(titles, companies, locations, descriptions)
+    expected_hashes, expected_signatures = _reference_hashes_and_signatures(titles, companies, locations, descriptions)
+    assert hashes.dtype == np.uint64 and signatures.dtype == np.uint32
+    assert np.array_equal(hashes, expected_hashes)
+    assert np.array_equal(signatures, expected_signatures)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_TEXTS, _TEXTS, st.one_of(st.none(), _TEXTS, _TEXTS.map(lambda t: t * 20))), max_size=9))
+def test_hashes_and_signatures_equal_reference(postings):
+    titles = [dedupe.short_key(t) for t, _, _ in postings]
+    companies = [dedupe.company_key(c) for _, c, _ in postings]
+    descriptions = [d for _, _, d in postings]
+    hashes, signatures = _compiled_hashes_and_signatures(titles, companies, titles, descriptions)
+    expected_hashes, expected_signatures = _reference_hashes_and_signatures(titles, companies, titles, descriptions)
+    assert np.array_equal(hashes, expected_hashes)
+    assert np.array_equal(signatures, expected_signatures)
+
+
+def test_keys_of_remembers_and_forgets():
+    calls = []
+
+    def key_of(text):
+        calls.append(text)
+        return text.lower()
+
+    cache = {}
+    # missing texts are "" without a call; a repeated text is looked up once
+    assert compiled.keys_of(["A", None, float("nan"), "A", "B"], cache, key_of, 10) == ["a", "", "", "a", "b"]
+    assert calls == ["A", "B"]
+    # the cache is emptied once it holds `most` texts
+    assert compiled.keys_of(["C"], cache, key_of, 2) == ["c"] and cache == {"C": "c"}

@@ -105,3 +105,33 @@ def test_real_adzuna_texts_equal_reference(shared_data: Path):
     assert [d for d in descriptions if compiled.clean_text(d) != text.clean_text_reference(d)] == []
     assert [t for t in titles if compiled.clean_title(t) != text.clean_title_reference(t)] == []
     assert [t for t in titles if compiled.clean_text(t) != text.clean_text_reference(t)] == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # words copied eight bytes at a time: a double space, a tab and a space before a line break at every offset
+        ("abcdefgh ijklmnop  qrstuvw\txyz end \nnext", "abcdefgh ijklmnop qrstuvw xyz end\nnext"),
+        ("a bcdefghijk lmnop qrstu  v", "a bcdefghijk lmnop qrstu v"),
+        # non-ASCII letters and non-breaking spaces inside a long run
+        ("caf\u00e9 au lait \u00a3500\u00a0per day, cr\u00e8me", "caf\u00e9 au lait \u00a3500 per day, cr\u00e8me"),
+        # "<" found eight bytes at a time: at each offset of a chunk ("</li>" leaves no break), and a literal "<"
+        ("0123456<p>0123456789<br>01<li>x</li>a < b is true", "0123456\n0123456789\n01\n- xa < b is true"),
+        # tag names of two letters in any case: block, list item or inline
+        ("a<LI>b<Br>c<Ul>d<DT>e<dd>f<hr>g<H6>h<h7>i<tr>j<td>k<em>l", "a\n- b\nc\nd\ne\nf\ng\nhi\njkl"),
+        # one-letter tags: only "p" breaks the line; "<s>" is not the start of "<script>"
+        ("x<P>y<s>z</s><b>w</b>", "x\nyzw"),
+    ],
+)
+def test_fast_paths_by_hand(raw, expected):
+    assert text.clean_text_reference(raw) == expected
+    assert compiled.clean_text(raw) == expected
+    assert compiled.clean_title(raw) == text.clean_title_reference(raw)
+
+
+def test_long_text_beyond_the_stack_buffers():
+    # over 4,096 code points: the buffers come from the heap
+    raw = "<p>Senior  data engineer</p>" * 400 + "&lt;b&gt;done&lt;/b&gt; &eacute;"
+    assert len(raw) > 4096
+    assert compiled.clean_text(raw) == text.clean_text_reference(raw)
+    assert compiled.clean_text(raw).startswith("Senior data engineer\nSenior data engineer\n")
