@@ -30,9 +30,9 @@ Rules (folded into docs/methodology.md; they follow docs/architecture.md "Pay co
 The patterns are lower-case and run on the folded text (`str.lower`, with "İ", "ı" and "ſ" folded as `re.I` folds
 them), which matches as case-insensitive patterns match the text as written, offset for offset.
 
-`_amount_anchors`, `_digit_run_starts` and `_lowered` are the compiled twins in `extract/_salary.pyx` when that
-extension is built (`COMPILED_SALARY`), else the pure-Python `_amount_anchors_reference`, `_digit_run_starts_reference`
-and `str.lower`; both give the same results.
+`_amount_anchors`, `_digit_run_starts`, `_lowered` and `_parsed_pay` are the compiled twins in `extract/_salary.pyx`
+when that extension is built (`COMPILED_SALARY`), else the pure-Python `_amount_anchors_reference`,
+`_digit_run_starts_reference`, `str.lower` and `_parse`; both give the same results.
 """
 from __future__ import annotations
 
@@ -198,13 +198,13 @@ def parse_salary(text: str | None) -> Pay | None:
         return None
     if len(text) <= 200:
         return _parse_short(text)
-    return _parse(text)
+    return _parsed_pay(text)
 
 
 @lru_cache(maxsize=200_000)
 def _parse_short(text: str) -> Pay | None:
     """Return `parse_salary` of a short text (salary fields repeat a lot, so they are cached)."""
-    return _parse(text)
+    return _parsed_pay(text)
 
 
 def _parse(text: str) -> Pay | None:
@@ -716,10 +716,12 @@ try:
     from extract._salary import amount_anchors as _amount_anchors
     from extract._salary import digit_run_starts as _digit_run_starts
     from extract._salary import lowered as _lowered
+    from extract._salary import parsed_pay as _parsed_pay
 except ImportError:  # the extension is not built: the pure-Python references give the same results, only slower
     _amount_anchors = _amount_anchors_reference
     _digit_run_starts = _digit_run_starts_reference
     _lowered = str.lower
+    _parsed_pay = _parse
     COMPILED_SALARY = False
 else:
     COMPILED_SALARY = True

@@ -23,6 +23,7 @@ def test_compiled_salary_is_built():
     assert salary._digit_run_starts is compiled.digit_run_starts
     assert salary._amount_anchors is compiled.amount_anchors
     assert salary._lowered is compiled.lowered
+    assert salary._parsed_pay is compiled.parsed_pay
 
 
 @pytest.mark.parametrize(
@@ -202,3 +203,95 @@ def test_generated_texts_lower_as_str_lower(text):
     lowered = compiled.lowered(text)
     assert lowered == text.lower()
     assert sys.getsizeof(lowered) == sys.getsizeof(text.lower())  # the same compact kind as str.lower's result
+
+
+def _fields(pay: salary.Pay | None) -> list[tuple[str, type, object]] | None:
+    """Return every field of `pay` with its type (True and 1 are different results)."""
+    return None if pay is None else [(name, type(value), value) for name, value in vars(pay).items()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Salary £45,000 - £55,000 per annum", (45_000, 55_000, "year", "GBP", "")),  # a range read in C
+        ("£45-55k", (45_000, 55_000, "year", "GBP", "")),  # "k" on the upper figure scales the lower
+        ("$120k to $140k", (120_000, 140_000, "year", "USD", "")),  # "to" as the separator
+        ("£60,000-70,000", (60_000, 70_000, "year", "GBP", "")),
+        ("£35,000 up to £40,000", (35_000, 40_000, "year", "GBP", "")),  # "up to" as the separator
+        ("between 40,000 and 50,000 per annum", (40_000, 50_000, "year", "GBP", "")),  # "and" after "between"
+        ("€5m funding round, paying €60,000", (60_000, 60_000, "year", "EUR", "")),  # "m": millions are no pay
+        ("£1.5 million budget, day rate £450", (450, 450, "day", "GBP", "")),  # " million" after a decimal
+        ("9 months initial contract at £500 per day", (500, 500, "day", "GBP", "")),  # a bare "9" before "months"
+        ("£1,500k - $.5", (1_500_000, 1_500_000, "year", "GBP", "")),  # a "$" without digits is no second amount
+        ("£30 - 40%", (30, 30, "hour", "GBP", "")),  # "%" after the second figure: the regex drops it
+        ("Rate: £500 p/d - £550 p/d", (500, 550, "day", "GBP", "")),  # a glued period: for the regex
+        ("£45,000 GBP per annum", (45_000, 45_000, "year", "GBP", "")),  # a currency code after: for the regex
+        ("Salary: £50,000 (gross) pro rata", (50_000, 50_000, "year", "GBP", "")),  # "(" and a modifier first
+        ("Up to £90k + bonus", (90_000, 90_000, "year", "GBP", "up_to,bonus")),
+        ("from £60k", (60_000, 60_000, "year", "GBP", "from")),
+        ("&pound;45,000 per annum", (45_000, 45_000, "year", "GBP", "")),  # the entity is a pound sign
+        ("\u0130stanbul office, salary £45,000", (45_000, 45_000, "year", "GBP", "")),  # "İ": the reference parses it
+        ("Reference 0001234, 25 days holiday", None),  # bare numbers without pay context
+        ("Salary 45\u0661 per annum", (451, 451, "year", "GBP", "")),  # "\d" takes an Arabic-Indic digit, as float does
+    ],
+)
+def test_parsed_pay(text, expected):
+    pay = compiled.parsed_pay(text)
+    assert (pay.min, pay.max, pay.period, pay.currency, pay.flags) == expected if expected else pay is None
+    assert _fields(pay) == _fields(salary._parse(text))
+
+
+_AD_TOKENS = st.sampled_from(
+    ["Salary", "salary: ", "rate", "Day rate", "paying", "between", "up to", "from", "upto", " ", "  ", "\n", ". ", "; ",
+     "£", "€", "$", "US$", "GBP", "eur", "usd", "pounds", "euros", "&pound;", "45", "000", "7", "1,500", "2019", "401k",
+     ",", ".", ":", "/", "k", "K", "m", "mn", "bn", " million", " billion", "-", "\u2013", "\u2014", "\u2212", "~",
+     " to ", " and ", "%", "per annum", "pa", "p.a.", "pcm", "per month", "pw", "pd", "p/d", "ph", "p/h", "per hour",
+     "a year", "an hour", "yearly", "daily", "hourly", "(", ")", "gross", "pro rata", "+", "+ vat", "basic", "IR35",
+     "budget", "funding", "series a", "bonus", "OTE", "on target earnings", "days", "years", "months", "hours",
+     "estimated", "x", "#", "\u017f", "\u0130", "\u0661", "\u212a", "\xa0"]
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(_AD_TOKENS, min_size=1, max_size=16).map("".join))
+def test_generated_ads_parse_as_reference(text):
+    assert _fields(compiled.parsed_pay(text)) == _fields(salary._parse(text))
+
+
+_PERIOD_TOKENS = st.sampled_from(
+    [" ", "\t", "\xa0", "(", "gross", "basic", "base", "fte", "pro", "rata", "-", "ex", ".", "vat", "+", "inc", "exc",
+     "bonus", "per", "annum", "anum", "p", "a", "/", "year", "yr", "pa", "annually", "annual", "yearly", "month",
+     "calendar", "mth", "mo", "pcm", "c", "m", "monthly", "pm", "week", "wk", "pw", "w", "weekly", "day", "d", "pd",
+     "daily", "diem", "rate", "shift", "hour", "an", "hr", "h", "ph", "hourly", "phr", "x", "s"]
+)
+
+
+@settings(max_examples=250, deadline=None, database=None)
+@given(st.lists(_PERIOD_TOKENS, min_size=1, max_size=6).map("".join))
+def test_period_openings_begin_every_period_match(text):
+    # the compiled scan runs `_PERIOD_AFTER` only after one of these openings: none of its matches may lack one
+    if salary._PERIOD_AFTER.match(text):
+        rest = text.lstrip()
+        rest = rest[1:].lstrip() if rest.startswith("(") else rest
+        assert any(rest[:len(o)] == o or (o.endswith(" ") and rest[:len(o) - 1] == o[:-1] and rest[len(o) - 1:len(o)]
+                   .isspace()) for o in compiled.PERIOD_OPENINGS), text
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        (" per annum", "year"), (" p.a.", "year"), (" pa", "year"), ("/year", "year"), (" a year", "year"),
+        (" annually", "year"), (" (pro rata per year", "year"), ("+ vat per annum", "year"), (" pcm", "month"),
+        (" p.c.m.", "month"), (" monthly", "month"), (" pm", "month"), (" p/m", "month"), (" pw", "week"),
+        (" weekly", "week"), (" p/w", "week"), (" pd", "day"), (" p/d", "day"), (" daily", "day"),
+        (" day rate", "day"), (" per shift", "day"), (" ph", "hour"), (" an hour", "hour"), (" hourly", "hour"),
+        (" phr", "hour"), (" inc. vat per day", "day"), (" ex vat p/d", "day"), (" fte pa", "year"),
+        (" gross per annum", "year"), (" basic pa", "year"), (" base salary", None), (" years", None),
+        (" days", None), (" months", None), (" hours", None), (" weeks", None), (" apprentices", None),
+    ],
+)
+def test_period_openings_cover_each_period(text, period):
+    # each period the pattern names (and the modifiers before it) begins with an opening; bare plurals do not match
+    found = salary._PERIOD_AFTER.match(text)
+    assert (found.lastgroup if found else None) == period
+    assert compiled.parsed_pay("Team of 9" + text) == salary._parse("Team of 9" + text)
