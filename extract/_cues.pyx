@@ -5,7 +5,8 @@ can begin.
 
 The cue words every call has asked for so far are found in one pass, and the occurrences of the last text scanned
 are kept: the seven patterns `contract_type` and `work_mode_from_text` search in one ad (the same `lowered` object)
-share one pass.
+share one pass, and the next text reuses their buffers. `first_cue_match` tries a table of rules in one call (the
+compiled posting facts in `extract/_facts.pyx` use it for `contract_type.TEXT_CUES` and `location.TEXT_WORK_MODES`).
 
 The reference searches the pattern in a window around every occurrence of every cue word and confirms a match found
 there against the whole text. The windows here are the same, but instead of a search over every position of a
@@ -20,6 +21,9 @@ found with `str.find` as in the reference.
 import re
 
 from cpython.mem cimport PyMem_Free, PyMem_Realloc
+
+cdef extern from "Python.h":
+    Py_ssize_t references "Py_REFCNT" (void *held)  # a raw pointer: no reference is taken to count them
 from cpython.unicode cimport Py_UNICODE_ISDECIMAL, PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memset
@@ -298,7 +302,12 @@ cdef Occurrences occurrences(lowered, CueWords words, int kind, void *data, Py_s
     global _last
     if _last is not None and _last.text is lowered and _last.words is words:
         return _last
-    cdef Occurrences found = Occurrences()
+    cdef Occurrences found
+    if _last is not None and references(<void *>_last) == 1:
+        found = _last  # the last text's buffers are reused when no call in progress (another thread) holds them
+        found.count = 0
+    else:
+        found = Occurrences()
     found.text = lowered
     found.words = words
     if kind == 1:
@@ -338,8 +347,8 @@ cdef inline bint begins(Beginnings starts, const code_t *data, Py_ssize_t at, Py
     """Return True when one of the pattern's beginnings starts at `at` and ends by `end`."""
     cdef uint32_t code = data[at]
     cdef int number, offset, length
-    if starts.digit and Py_UNICODE_ISDECIMAL(code):
-        return True
+    if starts.digit and (48 <= code <= 57 if code < 256 else Py_UNICODE_ISDECIMAL(code)):
+        return True  # the only decimal digits in Latin-1 are "0" to "9"
     if code < 256:
         if not starts.first[code]:
             return False
@@ -407,8 +416,24 @@ def _by_reference(pattern, lowered, cues, back, ahead) -> bool:
     return cue_search_reference(pattern, lowered, cues, back, ahead)
 
 
+def first_cue_match(lowered, tuple rules, Py_ssize_t start=0) -> int:
+    """Return the index of the first of `rules[start:]` whose (pattern, cues, ...) give `cue_search(pattern, lowered,
+    cues)`, or -1 when none does."""
+    cdef Py_ssize_t number
+    for number in range(start, len(rules)):
+        rule = rules[number]
+        if found_near_cues(rule[0], lowered, rule[1], 32, 48):
+            return number
+    return -1
+
+
 def cue_search(pattern, lowered, cues, back=32, ahead=48) -> bool:
     """Return True when `pattern` matches lower-cased text near one of `cues` (see `cue_search_reference`)."""
+    return found_near_cues(pattern, lowered, cues, back, ahead)
+
+
+cdef bint found_near_cues(pattern, lowered, cues, back, ahead) except -1:
+    """Return `cue_search` of the arguments (a C call for `first_cue_match`)."""
     if (type(lowered) is not str or type(cues) is not tuple or type(back) is not int or type(ahead) is not int
             or not -_LARGEST < back < _LARGEST or not -_LARGEST < ahead < _LARGEST):
         return _by_reference(pattern, lowered, cues, back, ahead)

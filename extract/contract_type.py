@@ -42,6 +42,13 @@ _STRONG_GATE = ("ir35", "rate", "per day", "p/d", "pd")
 _TEMPORARY_GATE = ("fixed", "ftc", "maternity", "parental", "temp", "interim")
 _CONTRACT_GATE = ("contract", "freelance", "umbrella")
 _PERMANENT = re.compile(r"\bpermanent\b|\bperm\b")
+# the text cues in the order they are tried, strongest first: (pattern, its cue words, the contract type it states)
+TEXT_CUES = (
+    (_CONTRACT_STRONG, _STRONG_GATE, "contract"),
+    (_TEMPORARY, _TEMPORARY_GATE, "temporary"),
+    (_CONTRACT, _CONTRACT_GATE, "contract"),
+    (_PERMANENT, ("perm",), "permanent"),
+)
 
 
 def contract_type(contract_raw: str | None, text: str, pay: Pay | None, lowered: str | None = None) -> str:
@@ -55,14 +62,9 @@ def contract_type(contract_raw: str | None, text: str, pay: Pay | None, lowered:
     if text:
         # the cue words locate every possible match: each regex runs only on short windows around them
         lowered = text.lower() if lowered is None else lowered
-        if cue_search(_CONTRACT_STRONG, lowered, _STRONG_GATE):
-            return "contract"
-        if cue_search(_TEMPORARY, lowered, _TEMPORARY_GATE):
-            return "temporary"
-        if cue_search(_CONTRACT, lowered, _CONTRACT_GATE):
-            return "contract"
-        if cue_search(_PERMANENT, lowered, ("perm",)):
-            return "permanent"
+        for pattern, cues, kind in TEXT_CUES:
+            if cue_search(pattern, lowered, cues):
+                return kind
     if pay is not None and pay.period in ("day", "hour"):
         return "contract"
     return "unknown"

@@ -23,6 +23,10 @@ Rules (folded into docs/methodology.md; pay follows docs/architecture.md "Pay co
   salary fields, structured pay, company names) and run their cue regexes only near cue words
   (`extract.text.cue_search`). The flow's ingest stage does not hold a month in memory: `extract.staged` lands and
   parses it part by part into Parquet files with `parsed_chunk`, and links duplicates over the whole month.
+  `_facts_columns`, `_string_column` and `_text_cells` are the compiled twins in `extract/_facts.pyx` when that
+  extension is built (`COMPILED_FACTS`): one C loop over a chunk's cells, and Arrow text columns built from one copy
+  of their bytes. Else they are the pure-Python `_facts_columns_reference` (`_row_facts` per posting),
+  `_string_column_reference` and `_text_cells_reference`, which are the specification: both give the same columns.
 """
 from __future__ import annotations
 
@@ -55,14 +59,10 @@ _OPTIONAL_COLUMNS = (
     "company", "location_raw", "salary_raw", "salary_min_raw", "salary_max_raw", "salary_currency_raw",
     "salary_period_raw", "salary_is_predicted", "contract_raw",
 )
-_STRING_COLUMNS = (
-    "posting_id", "market", "period", "title_clean", "description_clean", "contract_type", "pay_kind",
-    "pay_period_stated", "pay_currency", "pay_flags", "pay_reject_reason", "region", "work_mode", "duplicate_of",
-    "duplicate_method",
-)
 _REQUIRED_COLUMNS = ("posting_id", "market", "period", "title", "description", "posted_at")
 _PARSED_COLUMNS = ("contract_type", "pay_kind", "pay_min", "pay_max", "pay_mid", "pay_period_stated", "pay_currency",
                    "pay_flags", "pay_reject_reason", "region", "is_london", "work_mode")
+_FLOAT_COLUMNS = ("pay_min", "pay_max", "pay_mid")
 
 
 @dataclass(frozen=True)
@@ -163,28 +163,62 @@ def parsed_columns(postings: pd.DataFrame) -> list[str]:
 def parsed_chunk(postings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Return the parsed facts (without duplicate links), the de-duplication features and signatures of a chunk."""
     size = len(postings)
-    raw = [postings[c].tolist() if c in postings else [None] * size for c in _OPTIONAL_COLUMNS]
-    titles = [clean_title(t) for t in postings["title"].tolist()]
-    descriptions = [clean_text(d) for d in postings["description"].tolist()]
-    rows = [_row_facts(title, description, *cells) for title, description, *cells in zip(titles, descriptions, *raw)]
-    parsed = list(zip(*rows)) if rows else [[] for _ in _PARSED_COLUMNS]
+    raw = [_cells(postings[c]) if c in postings else [None] * size for c in _OPTIONAL_COLUMNS]
+    titles = [clean_title(t) for t in _cells(postings["title"])]
+    descriptions = [clean_text(d) for d in _cells(postings["description"])]
+    parsed = dict(zip(_PARSED_COLUMNS, _facts_columns(titles, descriptions, raw)))
+    # one dtype per column whatever the chunking: pandas strings (missing = NaN), floats, booleans
     facts = pd.DataFrame(
         {
-            "posting_id": postings["posting_id"].astype(str).to_numpy(),
-            "market": postings["market"].to_numpy(),
-            "period": postings["period"].to_numpy(),
-            "title_clean": titles,
-            "description_clean": descriptions,
-            **{name: values for name, values in zip(_PARSED_COLUMNS, parsed)},
+            "posting_id": _str_array(postings["posting_id"].astype(str)),
+            "market": _str_array(postings["market"]),
+            "period": _str_array(postings["period"]),
+            "title_clean": _string_column(titles),
+            "description_clean": _string_column(descriptions),
+            **{
+                name: np.array(values, dtype=np.float64) if name in _FLOAT_COLUMNS
+                else np.array(values, dtype=bool) if name == "is_london" else _string_column(values)
+                for name, values in parsed.items()
+            },
         }
     )
-    for column in ("pay_min", "pay_max", "pay_mid"):
-        facts[column] = facts[column].astype("float64")
-    facts["is_london"] = facts["is_london"].astype(bool)
-    # one dtype per column whatever the chunking: pandas strings (missing = NaN), floats, booleans
-    facts = facts.astype({c: "str" for c in _STRING_COLUMNS if c in facts.columns})
     features, signatures = duplicate_features(postings, titles, descriptions)
     return facts, features, signatures
+
+
+def _is_str(column: pd.Series) -> bool:
+    """Return True for a column of the pandas `str` dtype (Arrow strings, missing = NaN)."""
+    dtype = column.dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow" and dtype.na_value is np.nan
+
+
+def _str_array(column: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """Return a column's values as a pandas `str` array (missing = NaN); a `str` column's own array is shared."""
+    return column.array if _is_str(column) else pd.array(column.to_numpy(), dtype="str")
+
+
+def _cells(column: pd.Series) -> list:
+    """Return the cells of a column as Python objects (missing text is NaN, as `Series.tolist` gives it)."""
+    return _text_cells(column) if _is_str(column) else column.tolist()
+
+
+def _text_cells_reference(column: pd.Series) -> list:
+    """Return the cells of a `str` column (str, NaN for missing)."""
+    return column.to_numpy().tolist()
+
+
+def _facts_columns_reference(titles: list[str], descriptions: list[str], raw: list[list]) -> list[list]:
+    """Return the parsed columns (`_PARSED_COLUMNS`) of a chunk's postings, one list per column.
+
+    `raw` holds one list of cells per `_OPTIONAL_COLUMNS`.
+    """
+    rows = [_row_facts(title, description, *cells) for title, description, *cells in zip(titles, descriptions, *raw)]
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in _PARSED_COLUMNS]
+
+
+def _string_column_reference(values: list[str | None]) -> pd.api.extensions.ExtensionArray:
+    """Return text values (str or None) as a pandas `str` array (missing = NaN)."""
+    return pd.array(values, dtype="str")
 
 
 def _row_facts(
@@ -302,3 +336,15 @@ def _text(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+try:
+    from extract._facts import facts_columns as _facts_columns
+    from extract._facts import string_column as _string_column
+    from extract._facts import text_cells as _text_cells
+except ImportError:  # the extension is not built: the pure-Python references give the same columns, only slower
+    _facts_columns, _string_column = _facts_columns_reference, _string_column_reference
+    _text_cells = _text_cells_reference
+    COMPILED_FACTS = False
+else:
+    COMPILED_FACTS = True

@@ -328,6 +328,13 @@ _ONSITE_CUES = ("office", "site")
 _REMOTE_GATE = ("remote", "from home", "home based", "home-based", "uk-remote")
 _ONSITE_GATE = ("fully office", "fully on", "office based", "office-based", "site based", "site-based", "site role",
                 "site: on", "in the office", "location: on")
+# the work modes in the order they are tried: (pattern, its cue words, phrases one of which the ad must hold or None,
+# the work mode it states)
+TEXT_WORK_MODES = (
+    (_TEXT_HYBRID, _HYBRID_CUES, None, "hybrid"),
+    (_TEXT_REMOTE, _REMOTE_CUES, _REMOTE_GATE, "remote"),
+    (_TEXT_ONSITE, _ONSITE_CUES, _ONSITE_GATE, "onsite"),
+)
 
 
 def work_mode_from_text(text: str | None, lowered: str | None = None) -> str:
@@ -338,10 +345,7 @@ def work_mode_from_text(text: str | None, lowered: str | None = None) -> str:
     if not text:
         return UNKNOWN
     lowered = text.lower() if lowered is None else lowered
-    if cue_search(_TEXT_HYBRID, lowered, _HYBRID_CUES):
-        return "hybrid"
-    if cue_search(_TEXT_REMOTE, lowered, _REMOTE_CUES) and any(cue in lowered for cue in _REMOTE_GATE):
-        return "remote"
-    if cue_search(_TEXT_ONSITE, lowered, _ONSITE_CUES) and any(cue in lowered for cue in _ONSITE_GATE):
-        return "onsite"
+    for pattern, cues, gate, mode in TEXT_WORK_MODES:
+        if cue_search(pattern, lowered, cues) and (gate is None or any(phrase in lowered for phrase in gate)):
+            return mode
     return UNKNOWN

@@ -145,3 +145,34 @@ def test_real_adzuna_texts_equal_reference(shared_data: Path):
         if compiled.cue_search(pattern, ad, cues) != text.cue_search_reference(pattern, ad, cues)
     ]
     assert differing == []
+
+
+@pytest.mark.parametrize(
+    ("lowered", "start", "expected"),
+    [
+        # the strongest cue wins: "outside ir35" (0) over "permanent" (3)
+        ("outside ir35, or permanent", 0, 0),
+        # a fixed-term role (1) over "contract" (2)
+        ("a fixed-term contract role", 0, 1),
+        # from the third rule on, the contract cue is the first match
+        ("a fixed-term contract role", 2, 2),
+        ("perm role", 0, 3),
+        # no cue matches; a start past the rules
+        ("a role", 0, -1),
+        ("perm role", 4, -1),
+    ],
+)
+def test_first_cue_match(lowered, start, expected):
+    rules = contract_type.TEXT_CUES
+    assert compiled.first_cue_match(lowered, rules, start) == expected
+    reference = [n for n in range(start, len(rules)) if text.cue_search_reference(rules[n][0], lowered, rules[n][1])]
+    assert (reference[0] if reference else -1) == expected
+
+
+def test_texts_scanned_in_turn_keep_their_own_occurrences():
+    # the occurrence buffers are reused from text to text: each answer is that of its own text
+    ads = ["a permanent role", "hybrid working", "a temp role, perm later", "x" * 500 + " perm"]
+    for _ in range(3):
+        for ad in ads:
+            for pattern, cues, _kind in contract_type.TEXT_CUES:
+                assert compiled.cue_search(pattern, ad, cues) is text.cue_search_reference(pattern, ad, cues)

@@ -86,6 +86,8 @@ def test_parse_location(text, region, is_london, work_mode):
         ("3-4 days a week on-site", "hybrid"),  # a match that begins 13 characters before its cue "week"
         ("Fully office based", "onsite"),  # on-site phrase and its gate
         ("Remote sensing, fully office based", "onsite"),  # a remote cue word without a remote phrase
+        ("Home\nbased", "unknown"),  # a remote match ("home\nbased") that holds none of the remote phrases
+        ("Home\nbased, or an office based role", "onsite"),  # ... so the on-site phrase is tried next
         ("", "unknown"),  # nothing
     ],
 )
