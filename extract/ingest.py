@@ -19,7 +19,8 @@ import pyarrow as pa
 
 from extract.adapters import Row, source_rows
 from extract.adapters.adzuna import posting_from_result
-from extract.adapters.base import RowRejected, raw_record_json, read_bytes
+from extract.adapters.base import RowRejected, json_line_record, raw_record_json, read_bytes, stem_format
+from extract.adapters.profiles import LINES_EXTENSIONS, profile_from_resume
 from extract.adapters.reed import posting_from_reed
 from extract.contracts import POSTINGS, PROFILES, QUARANTINE
 from extract.sources import PERIOD_PATTERN, MarketConfig, SourceConfig, is_url, resolve_files
@@ -30,6 +31,11 @@ try:
 except ImportError:  # the extension is not built: every part lands through the reference path, only slower
     _landing = None
 COMPILED = _landing is not None
+try:
+    from extract import _profiles
+except ImportError:  # the extension is not built: JSON Resume parts land through the reference path, only slower
+    _profiles = None
+PROFILES_COMPILED = _profiles is not None
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +237,11 @@ def landed_part(source: SourceConfig, period: str, market: str) -> LandedPart:
             return _landed_part_compiled(source, period, market)
         except _landing.Unsupported:
             pass
+    if _profiles is not None and source.format == "jsonresume":
+        try:
+            return _landed_part_resumes(source, period, market)
+        except _profiles.Unsupported:
+            pass
     return _landed_part_reference(source, period, market)
 
 
@@ -299,6 +310,55 @@ def _landed_part_compiled(source: SourceConfig, period: str, market: str) -> Lan
             "source": _string_array([name] * n),
         })
         accepted = pd.DataFrame(typed, columns=POSTINGS.column_names)
+    return LandedPart(source, accepted, tuple(quarantined), _row_order(rows_read, quarantined_at))
+
+
+def _landed_part_resumes(source: SourceConfig, period: str, market: str) -> LandedPart:
+    """Return `landed_part` of a JSON Lines JSON Resume source with `extract._profiles` reading the bytes.
+
+    Lines the compiled scanner does not land itself are landed here exactly as the reference does; it raises
+    `_profiles.Unsupported` for a file it does not handle, and the caller lands the part with the reference.
+    """
+    files = resolve_files(source, period)
+    if not files or any(stem_format(path) not in LINES_EXTENSIONS for path in files):
+        raise _profiles.Unsupported("no files, or not JSON Lines: the reference path reads them")
+    collector = _Collector(source.kind, market, period, PROFILES, "profile_id")
+    name = source.name
+    columns = _profiles.ResumeColumns(name, collector.seen)
+    quarantined: list[tuple[str, int, str, str | None, str]] = []
+    quarantined_at: list[int] = []
+    rows_read = 0
+    with _cyclic_gc_paused():
+        for path in files:
+            document = read_bytes(path)
+
+            def landed(row: int, start: int, stop: int) -> tuple[str, tuple[Any, ...]] | None:
+                raw = json_line_record(document[start:stop])
+                if isinstance(raw, RowRejected):
+                    reason: str | tuple[str | None, str | None] = (raw.code, raw.detail)
+                    raw = raw.raw
+                else:
+                    try:
+                        record = profile_from_resume(raw)
+                    except RowRejected as exc:
+                        reason = (exc.code, exc.detail)
+                    else:
+                        reason = collector.checked(name, record)
+                        if reason.__class__ is str:
+                            return reason, tuple(map(record.get, collector.fields))
+                quarantined_at.append(rows_read + row)
+                quarantined.append((path, row, reason[0] or "rejected", reason[1], raw_record_json(raw)))
+                return None
+
+            rows_read += columns.land_lines(document, landed)
+        typed = columns.columns()
+        n = len(typed["profile_id"])
+        typed.update({
+            "market": _string_array([market] * n),
+            "period": _string_array([period] * n),
+            "source": _string_array([name] * n),
+        })
+        accepted = pd.DataFrame(typed, columns=PROFILES.column_names)
     return LandedPart(source, accepted, tuple(quarantined), _row_order(rows_read, quarantined_at))
 
 

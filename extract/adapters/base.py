@@ -199,17 +199,20 @@ def jsonl_records(path: str, encoding: str | None = None) -> Iterator[tuple[int,
     for line in data.splitlines():
         if not line.strip():
             continue
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            text = line.decode("utf-8", errors="replace")
-            yield number, RowRejected("unparseable_json", f"line is not valid JSON: {exc}", text)
-        else:
-            if isinstance(obj, dict):
-                yield number, obj
-            else:
-                yield number, RowRejected("not_an_object", f"expected a JSON object, got {type(obj).__name__}", obj)
+        yield number, json_line_record(line)
         number += 1
+
+
+def json_line_record(line: bytes) -> Any:
+    """Return the object on one non-blank JSON Lines line, or a RowRejected when it is not JSON or not an object."""
+    try:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        text = line.decode("utf-8", errors="replace")
+        return RowRejected("unparseable_json", f"line is not valid JSON: {exc}", text)
+    if isinstance(obj, dict):
+        return obj
+    return RowRejected("not_an_object", f"expected a JSON object, got {type(obj).__name__}", obj)
 
 
 def sniffed_delimiter(sample: str, default: str = ",") -> str:

@@ -1,4 +1,9 @@
-"""CV profile adapters: JSON Resume documents (`jsonresume`) and the shared profile-field conversions."""
+"""CV profile adapters: JSON Resume documents (`jsonresume`) and the shared profile-field conversions.
+
+JSON Lines JSON Resume files land through the compiled twin in `extract/_profiles.pyx` when that extension is built
+(`extract.ingest.PROFILES_COMPILED`); `profile_from_resume` and the conversions here are its specification and the
+fallback for every line and file it leaves to them.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +24,9 @@ from extract.adapters.base import (
     text,
 )
 from extract.sources import SourceConfig
+
+# File extensions (before any `.gz`) of JSON Resume files read as JSON Lines, one document per line.
+LINES_EXTENSIONS = ("jsonl", "ndjson")
 
 
 def content_hash(document: Any) -> str:
@@ -110,7 +118,7 @@ def profile_from_resume(document: Mapping[str, Any]) -> dict[str, Any]:
 
 def resume_records(path: str) -> Iterator[tuple[int, Any]]:
     """Return (row, document) per JSON Resume in `path`: JSON Lines, a JSON array, or a single document."""
-    if stem_format(path) in ("jsonl", "ndjson"):
+    if stem_format(path) in LINES_EXTENSIONS:
         return jsonl_records(path)
     return json_or_lines_records(path)
 
