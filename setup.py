@@ -15,6 +15,8 @@ extensions = [
     Extension(
         ".".join(path.relative_to(ROOT).with_suffix("").parts),
         [path.relative_to(ROOT).as_posix()],
+        # the Cython include files of the package (`include "_x.pxi"`): a change to one rebuilds its modules
+        depends=[p.relative_to(ROOT).as_posix() for p in sorted((ROOT / package).glob("_*.pxi"))],
         extra_compile_args=["-O3"],
         optional=True,
     )

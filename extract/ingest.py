@@ -5,7 +5,7 @@ import gc
 import glob
 import hashlib
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -278,39 +278,11 @@ def _landed_part_compiled(source: SourceConfig, period: str, market: str) -> Lan
     is_reed = source.format == "reed_json"
     to_record = posting_from_reed if is_reed else partial(posting_from_result, currency=_currency(source))
     collector = _Collector(source.kind, market, period, POSTINGS, "posting_id")
-    name = source.name
-    columns = _landing.PostingColumns(name, collector.year, collector.month, _currency(source), collector.seen)
-    quarantined: list[tuple[str, int, str, str | None, str]] = []
-    quarantined_at: list[int] = []
-    rows_read = 0
-    with _cyclic_gc_paused():
-        for path in files:
-            document = read_bytes(path)
-
-            def landed(row: int, start: int, stop: int) -> tuple[str, tuple[Any, ...]] | None:
-                raw = orjson.loads(document[start:stop])
-                try:
-                    record = to_record(raw)
-                except RowRejected as exc:
-                    reason: str | tuple[str | None, str | None] = (exc.code, exc.detail)
-                else:
-                    reason = collector.checked(name, record)
-                    if reason.__class__ is str:
-                        return reason, tuple(map(record.get, collector.fields))
-                quarantined_at.append(rows_read + row)
-                quarantined.append((path, row, reason[0] or "rejected", reason[1], raw_record_json(raw)))
-                return None
-
-            rows_read += columns.land_document(document, is_reed, landed)
-        typed = columns.columns()
-        n = len(typed["posting_id"])
-        typed.update({
-            "market": _string_array([market] * n),
-            "period": _string_array([period] * n),
-            "source": _string_array([name] * n),
-        })
-        accepted = pd.DataFrame(typed, columns=POSTINGS.column_names)
-    return LandedPart(source, accepted, tuple(quarantined), _row_order(rows_read, quarantined_at))
+    columns = _landing.PostingColumns(source.name, collector.year, collector.month, _currency(source), collector.seen)
+    return _landed_part_scanned(
+        source, files, collector, lambda document, slow: columns.land_document(document, is_reed, slow),
+        columns.columns, orjson.loads, to_record,
+    )
 
 
 def _landed_part_resumes(source: SourceConfig, period: str, market: str) -> LandedPart:
@@ -323,8 +295,31 @@ def _landed_part_resumes(source: SourceConfig, period: str, market: str) -> Land
     if not files or any(stem_format(path) not in LINES_EXTENSIONS for path in files):
         raise _profiles.Unsupported("no files, or not JSON Lines: the reference path reads them")
     collector = _Collector(source.kind, market, period, PROFILES, "profile_id")
+    columns = _profiles.ResumeColumns(source.name, collector.seen)
+    return _landed_part_scanned(
+        source, files, collector, columns.land_lines, columns.columns, json_line_record, profile_from_resume
+    )
+
+
+# What a compiled scanner's `slow(row, start, stop)` callback returns: (record id, field values), None if quarantined.
+_SlowLanded = Callable[[int, int, int], tuple[str, tuple[Any, ...]] | None]
+
+
+def _landed_part_scanned(
+    source: SourceConfig,
+    files: list[str],
+    collector: _Collector,
+    land: Callable[[bytes, _SlowLanded], int],
+    columns: Callable[[], dict[str, Any]],
+    parsed: Callable[[bytes], Any],
+    to_record: Callable[[Any], dict[str, Any]],
+) -> LandedPart:
+    """Return `landed_part` of `files` as a compiled scanner lands them: `land(document, slow)`, then `columns()`.
+
+    `slow` lands a record the scanner leaves to the reference exactly as the reference does: `parsed` reads its
+    bytes (or returns the `RowRejected` of a line that holds no record) and `to_record` maps them to a record.
+    """
     name = source.name
-    columns = _profiles.ResumeColumns(name, collector.seen)
     quarantined: list[tuple[str, int, str, str | None, str]] = []
     quarantined_at: list[int] = []
     rows_read = 0
@@ -333,13 +328,13 @@ def _landed_part_resumes(source: SourceConfig, period: str, market: str) -> Land
             document = read_bytes(path)
 
             def landed(row: int, start: int, stop: int) -> tuple[str, tuple[Any, ...]] | None:
-                raw = json_line_record(document[start:stop])
+                raw = parsed(document[start:stop])
                 if isinstance(raw, RowRejected):
                     reason: str | tuple[str | None, str | None] = (raw.code, raw.detail)
                     raw = raw.raw
                 else:
                     try:
-                        record = profile_from_resume(raw)
+                        record = to_record(raw)
                     except RowRejected as exc:
                         reason = (exc.code, exc.detail)
                     else:
@@ -350,15 +345,15 @@ def _landed_part_resumes(source: SourceConfig, period: str, market: str) -> Land
                 quarantined.append((path, row, reason[0] or "rejected", reason[1], raw_record_json(raw)))
                 return None
 
-            rows_read += columns.land_lines(document, landed)
-        typed = columns.columns()
-        n = len(typed["profile_id"])
+            rows_read += land(document, landed)
+        typed = columns()
+        n = len(typed[collector.id_column])
         typed.update({
-            "market": _string_array([market] * n),
-            "period": _string_array([period] * n),
+            "market": _string_array([collector.market] * n),
+            "period": _string_array([collector.period] * n),
             "source": _string_array([name] * n),
         })
-        accepted = pd.DataFrame(typed, columns=PROFILES.column_names)
+        accepted = pd.DataFrame(typed, columns=collector.contract.column_names)
     return LandedPart(source, accepted, tuple(quarantined), _row_order(rows_read, quarantined_at))
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from spotlight.settings import PROJECT_ROOT
 
 CODE_PACKAGES = ("spotlight", "extract", "normalise", "metrics", "reports", "flows")
-# The compiled extensions' sources (.pyx) count; what the build makes from them (.c, .so) does not.
-CODE_SUFFIXES = frozenset({".py", ".pyx", ".sql", ".j2", ".html", ".json"})
+# The compiled extensions' sources (.pyx, and the .pxi files they include) count; what the build makes from them
+# (.c, .so) does not.
+CODE_SUFFIXES = frozenset({".py", ".pyx", ".pxi", ".sql", ".j2", ".html", ".json"})
 
 
 def file_sha256(path: Path) -> str:

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from extract import ingest
 from extract.sources import SourceConfig
+from tests.extract.landing_fixtures import assert_same_part
 
 compiled = pytest.importorskip("extract._landing", reason="the compiled module is not built")
 
@@ -69,12 +69,6 @@ def _source(tmp_path: Path, text: str | bytes, file_format: str) -> SourceConfig
     return SourceConfig(name=file_format.split("_")[0], kind="postings", format=file_format, path=str(path))
 
 
-def _assert_same_part(compiled_part: ingest.LandedPart, reference: ingest.LandedPart) -> None:
-    pd.testing.assert_frame_equal(compiled_part.accepted, reference.accepted, check_dtype=True)
-    assert compiled_part.quarantined == reference.quarantined
-    assert np.array_equal(compiled_part.order, reference.order) and compiled_part.order.dtype == np.int64
-
-
 def _both(source: SourceConfig) -> tuple[ingest.LandedPart, ingest.LandedPart]:
     return ingest._landed_part_compiled(source, PERIOD, "uk"), ingest._landed_part_reference(source, PERIOD, "uk")
 
@@ -100,7 +94,7 @@ def test_compiled_adzuna_values(tmp_path: Path) -> None:
     ]}
     source = _source(tmp_path, json.dumps(page, ensure_ascii=True), "adzuna_json")
     part, reference = _both(source)
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     rows = part.accepted
     assert rows["posting_id"].tolist() == [
         hashlib.sha256(b"adzuna|4601000001").hexdigest()[:16], hashlib.sha256(b"adzuna|4601000002").hexdigest()[:16]
@@ -142,7 +136,7 @@ def test_compiled_adzuna_values(tmp_path: Path) -> None:
 def test_results_the_scanner_leaves_to_the_reference_land_the_same(tmp_path: Path, result: object) -> None:
     page = {"results": [_adzuna(id="1"), result, _adzuna(id="2")]}
     part, reference = _both(_source(tmp_path, json.dumps(page), "adzuna_json"))
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     assert len(part.order) == 3
 
 
@@ -154,9 +148,28 @@ def test_duplicate_and_escaped_keys_land_as_the_reference_reads_them(tmp_path: P
     second = repeated.replace('"id": "1"', '"id": "2"')
     text = f'{{"results": [{first}, {second}, {escaped}, {first}]}}'
     part, reference = _both(_source(tmp_path, text, "adzuna_json"))
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     assert part.accepted["title"].tolist() == ["Data Engineer", "Second title", "Escaped"]
     assert [q[2] for q in part.quarantined] == ["duplicate_source_id"]
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        '{"display_name": "Hull", "display_name": "York"}',  # a repeated key inside an object: the last one wins
+        '{"display_n\\u0061me": "York"}',  # an escaped key inside an object, spelling display_name
+    ],
+)
+def test_nested_repeated_or_escaped_keys_go_to_the_reference(tmp_path: Path, location: str) -> None:
+    nested = json.dumps(_adzuna(id="2", location=_DROP))[:-1] + f', "location": {location}}}'
+    text = f'{{"results": [{json.dumps(_adzuna())}, {nested}]}}'
+    slow: list[int] = []
+    columns = compiled.PostingColumns("adzuna", 2024, 3, "GBP", set())
+    assert columns.land_document(text.encode(), False, lambda row, start, stop: slow.append(row)) == 2
+    assert slow == [1]
+    part, reference = _both(_source(tmp_path, text, "adzuna_json"))
+    assert_same_part(part, reference)
+    assert part.accepted["location_raw"].tolist() == ["Leeds", "York"]
 
 
 @pytest.mark.parametrize(
@@ -176,7 +189,7 @@ def test_duplicate_and_escaped_keys_land_as_the_reference_reads_them(tmp_path: P
 def test_compiled_reed_jobs_land_as_the_reference(tmp_path: Path, job: dict[str, object]) -> None:
     document = {"totalResults": 2, "results": [job, _reed(jobId=52000102)]}
     part, reference = _both(_source(tmp_path, json.dumps(document), "reed_json"))
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
 
 
 def test_compiled_reed_contract_text(tmp_path: Path) -> None:
@@ -209,7 +222,7 @@ def test_documents_the_scanner_does_not_handle_land_through_the_reference(tmp_pa
         with pytest.raises(type(exc)):
             ingest.landed_part(source, PERIOD, "uk")
     else:
-        _assert_same_part(ingest.landed_part(source, PERIOD, "uk"), expected)
+        assert_same_part(ingest.landed_part(source, PERIOD, "uk"), expected)
 
 
 def test_invalid_utf8_lands_through_the_reference(tmp_path: Path) -> None:
@@ -223,5 +236,5 @@ def test_invalid_utf8_lands_through_the_reference(tmp_path: Path) -> None:
 
 def test_empty_results_give_the_reference_empty_frame(tmp_path: Path) -> None:
     part, reference = _both(_source(tmp_path, '{"results": []}', "adzuna_json"))
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     assert len(part.accepted) == 0

@@ -8,8 +8,6 @@ import json
 import tempfile
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +15,7 @@ from hypothesis import strategies as st
 from extract import ingest
 from extract.contracts import PROFILES
 from extract.sources import SourceConfig
+from tests.extract.landing_fixtures import assert_same_part
 
 compiled = pytest.importorskip("extract._profiles", reason="the compiled module is not built")
 
@@ -55,12 +54,6 @@ def _lines(*documents: object) -> str:
     return "".join((d if isinstance(d, str) else json.dumps(d)) + "\n" for d in documents)
 
 
-def _assert_same_part(compiled_part: ingest.LandedPart, reference: ingest.LandedPart) -> None:
-    pd.testing.assert_frame_equal(compiled_part.accepted, reference.accepted, check_dtype=True)
-    assert compiled_part.quarantined == reference.quarantined
-    assert np.array_equal(compiled_part.order, reference.order) and compiled_part.order.dtype == np.int64
-
-
 def _both(source: SourceConfig) -> tuple[ingest.LandedPart, ingest.LandedPart]:
     return ingest._landed_part_resumes(source, PERIOD, "uk"), ingest._landed_part_reference(source, PERIOD, "uk")
 
@@ -78,7 +71,7 @@ def test_compiled_fields_are_the_collectors():
 def test_gzipped_lines_land_compiled_as_the_reference(tmp_path: Path) -> None:
     source = _source(tmp_path, gzip.compress(_lines(_resume(), "[]").encode()), "cv.ndjson.gz")
     part, reference = _both(source)
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     assert part.accepted["source_id"].tolist() == ["cv-1"] and [q[2] for q in part.quarantined] == ["not_an_object"]
 
 
@@ -97,7 +90,7 @@ def test_compiled_profile_values(tmp_path: Path) -> None:
     )
     source = _source(tmp_path, _lines(_resume(), unusual))
     part, reference = _both(source)
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     rows = part.accepted
     assert rows["profile_id"].tolist() == [
         hashlib.sha256(b"cv|cv-1").hexdigest()[:16], hashlib.sha256(b"cv|cv-2").hexdigest()[:16]
@@ -158,8 +151,31 @@ def test_compiled_profile_values(tmp_path: Path) -> None:
 def test_lines_the_scanner_leaves_to_the_reference_land_the_same(tmp_path: Path, line: object) -> None:
     source = _source(tmp_path, _lines(_resume(), line, _resume(meta={"id": "cv-3"})))
     part, reference = _both(source)
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     assert len(part.order) == 3
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('"position": "Data Engineer"', '"position": "Intern", "position": "Data Engineer"'),  # repeated in a job
+        ('"position": "Data Engineer"', '"p\\u006fsition": "Data Engineer"'),  # escaped in a job
+        ('{"name": "Python"', '{"name": "Perl", "name": "Python"'),  # repeated in a skill
+        ('"city": "Leeds"', '"city": "Hull", "city": "Leeds"'),  # repeated in basics.location
+    ],
+)
+def test_nested_repeated_or_escaped_keys_go_to_the_reference(tmp_path: Path, before: str, after: str) -> None:
+    nested = json.dumps(_resume(meta={"id": "cv-2"})).replace(before, after)
+    text = _lines(_resume(), nested)
+    slow: list[int] = []
+    assert compiled.ResumeColumns("cv", set()).land_lines(text.encode(), lambda row, start, stop: slow.append(row)) == 2
+    assert slow == [1]
+    part, reference = _both(_source(tmp_path, text))
+    assert_same_part(part, reference)
+    # the last of a repeated key wins, and the escaped key reads as the key it spells
+    assert [entry["title"] for entry in part.accepted["work_history"].iloc[1]] == ["Analyst", "Data Engineer"]
+    assert list(part.accepted["skills_raw"].iloc[1]) == ["Python", "SQL"]
+    assert part.accepted["location_raw"].tolist() == ["Leeds, Yorkshire"] * 2
 
 
 def test_line_breaks_and_blank_lines_number_rows_as_the_reference(tmp_path: Path) -> None:
@@ -168,7 +184,7 @@ def test_line_breaks_and_blank_lines_number_rows_as_the_reference(tmp_path: Path
         + "\r" + json.dumps(_resume(meta={"id": "cv-3"})) + "\x1c\n" + json.dumps(_resume(meta={"id": "cv-4"}))
     )
     part, reference = _both(_source(tmp_path, text))
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     # \x1c is no line break for bytes.splitlines and no JSON whitespace: the third line does not parse
     assert part.accepted["source_row"].tolist() == [0, 1, 3]
     assert [q[1:3] for q in part.quarantined] == [(2, "unparseable_json")]
@@ -187,13 +203,13 @@ def test_files_the_scanner_does_not_handle_land_through_the_reference(tmp_path: 
     source = _source(tmp_path, text, name)
     with pytest.raises(compiled.Unsupported):
         ingest._landed_part_resumes(source, PERIOD, "uk")
-    _assert_same_part(ingest.landed_part(source, PERIOD, "uk"), ingest._landed_part_reference(source, PERIOD, "uk"))
+    assert_same_part(ingest.landed_part(source, PERIOD, "uk"), ingest._landed_part_reference(source, PERIOD, "uk"))
     assert len(ingest.landed_part(source, PERIOD, "uk").accepted) == 1
 
 
 def test_no_accepted_profiles_give_the_reference_empty_frame(tmp_path: Path) -> None:
     part, reference = _both(_source(tmp_path, _lines("{}", "null")))
-    _assert_same_part(part, reference)
+    assert_same_part(part, reference)
     assert len(part.accepted) == 0 and len(part.quarantined) == 2
 
 
@@ -235,4 +251,4 @@ _DOCUMENTS = st.builds(
 def test_generated_resumes_land_as_the_reference(documents: list[dict[str, object]], ascii_only: bool) -> None:
     text = "".join(json.dumps(d, ensure_ascii=ascii_only) + "\n" for d in documents)
     with tempfile.TemporaryDirectory() as directory:
-        _assert_same_part(*_both(_source(Path(directory), text)))
+        assert_same_part(*_both(_source(Path(directory), text)))
