@@ -31,9 +31,11 @@ Files are written with `spotlight.warehouse.write_parquet`, so a file that exist
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
@@ -207,6 +209,8 @@ def ingested(
     refusing the report, rolls the month back.
     """
     started = time.perf_counter()
+    # the suite at the end needs Great Expectations, whose import takes seconds of the serial tail: import it now
+    threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
     with partition_writer(con, config.market, period, TABLES) as writer:
         staged = staged_ingest(config, period, folder, workers=workers, parallel_min_bytes=parallel_min_bytes,
                                executor=executor, on_file=writer.insert_file)

@@ -59,7 +59,10 @@ class PartitionWriter:
     `finish` rolls everything back, so a failed or killed stage leaves the warehouse as it was.
 
     While files are inserted early the database runs on one thread (the stage's worker processes have the other
-    cores; DuckDB's insert costs ~30% more CPU on two threads than on one); `finish` restores its default.
+    cores); `finish` restores its default. Measured on the ingest stage of a 1M-posting month: files inserted one
+    by one on one thread took 61.4 s end to end and 103 s of CPU; on two threads 71.1 s; in batches of a row group
+    (which DuckDB compresses as it inserts them, where it keeps one-file appends for the commit) 67.6 s; all at the
+    end, as before, 72.9 s and 123 s of CPU.
     """
 
     def __init__(
