@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from spotlight.contract import BOOL, DATE, FLOAT, INT, STR, Contract, col, long_text
+from spotlight.contract import BOOL, DATE, FLOAT, INT, STR, Contract, col, key_text, long_text
 
 WORK_HISTORY_ITEM = pa.struct(
     [("title", pa.string()), ("employer", pa.string()), ("start_date", pa.date32()), ("end_date", pa.date32())]
@@ -18,11 +18,11 @@ POSTINGS = Contract(
     ),
     primary_key=("market", "period", "posting_id"),
     columns=(
-        col("posting_id", pa.string(), "Stable id: first 16 hex of sha256(source + '|' + source_id).", True),
+        key_text("posting_id", "Stable id: first 16 hex of sha256(source + '|' + source_id).", True),
         col("market", STR, "Market the run is for, e.g. `uk`.", True),
         col("period", STR, "Month the posting belongs to, `YYYY-MM`, from `posted_at`.", True),
         col("source", STR, "Source name from the market's source config.", True),
-        col("source_id", STR, "The source's own id of the posting.", True),
+        key_text("source_id", "The source's own id of the posting.", True),
         col("title", STR, "Job title as posted.", True),
         long_text("description", "Ad text as posted (may hold HTML).", True),
         col("company", STR, "Employer or agency name as posted."),
@@ -35,7 +35,7 @@ POSTINGS = Contract(
         col("salary_is_predicted", BOOL, "True when the source estimated the pay (Adzuna `salary_is_predicted`): never stated pay."),
         col("contract_raw", STR, "Contract type/time text as the source gives it."),
         col("posted_at", DATE, "Date the posting was published.", True),
-        col("url", STR, "Link to the posting."),
+        key_text("url", "Link to the posting.", compression="zstd"),
         col("source_row", INT, "Row number of the record in its source file (0-based), for audit.", True),
     ),
 )
@@ -115,7 +115,7 @@ POSTING_FACTS = Contract(
     ),
     primary_key=("market", "period", "posting_id"),
     columns=(
-        col("posting_id", STR, "Posting id, as in `postings`.", True),
+        key_text("posting_id", "Posting id, as in `postings`.", True),
         col("market", STR, "Market.", True),
         col("period", STR, "Period `YYYY-MM`.", True),
         col("title_clean", STR, "Title with HTML stripped and whitespace normalised.", True),
@@ -132,7 +132,7 @@ POSTING_FACTS = Contract(
         col("region", STR, "ONS ITL1 region, or `unknown`.", True),
         col("is_london", BOOL, "True when the place is in Greater London.", True),
         col("work_mode", STR, "remote / hybrid / onsite / unknown.", True),
-        col("duplicate_of", STR, "posting_id of the canonical posting this one duplicates; null for canonical postings."),
+        key_text("duplicate_of", "posting_id of the canonical posting this one duplicates; null for canonical postings."),
         col("duplicate_method", STR, "`exact` or `near` when `duplicate_of` is set."),
     ),
     allowed_values={

@@ -133,6 +133,17 @@ def long_text(name: str, description: str, required: bool = False) -> Column:
     return Column(name, pa.string(), description, nullable=not required, compression="zstd")
 
 
+def key_text(name: str, description: str, required: bool = False, compression: str = "uncompressed") -> Column:
+    """Return a text Column of values that are nearly all distinct (ids, links), stored without DuckDB's
+    dictionary / FSST analysis, which finds nothing to share in them and costs commit time.
+
+    The ingest stage's commit of a 1M-posting month compresses its rows on one thread; with the posting ids
+    (16 hex characters) and source ids uncompressed and the links zstd it took 5.5 instead of 7.5 µs per posting
+    row and 5.7 instead of 6.0 per facts row, for ~33 MiB more per million postings.
+    """
+    return Column(name, pa.string(), description, nullable=not required, compression=compression)
+
+
 STR = pa.string()
 INT = pa.int64()
 FLOAT = pa.float64()
