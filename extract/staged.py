@@ -144,7 +144,7 @@ class Staged:
 def staged_ingest(
     config: MarketConfig, period: str, folder: Path, workers: int = WORKERS,
     parallel_min_bytes: int = PARALLEL_MIN_BYTES, executor: Executor | None = None,
-    on_file: FileSink | None = None,
+    on_file: FileSink | None = None, on_checked: Callable[[pd.DataFrame], object] | None = None,
 ) -> Staged:
     """Land and parse every source of `config` for `period` into Parquet files under `folder` (emptied first).
 
@@ -155,6 +155,8 @@ def staged_ingest(
     `on_file(contract, path, keep)` is handed each postings, profiles and facts file as soon as it is final, in the
     order the files are listed in the result (`keep`: the rows to take, when some are repeated source ids; else
     None), so the warehouse can insert them while the rest is parsed (`spotlight.warehouse.PartitionWriter`).
+    `on_checked(checked)` is handed the landed-postings check columns (`Staged.checked`) as soon as they are final,
+    before the duplicates are linked, so the suite can run meanwhile.
     """
     if not PERIOD_PATTERN.match(period):
         raise ValueError(f"period must be YYYY-MM, got {period!r}")
@@ -179,8 +181,10 @@ def staged_ingest(
                 _drop_repeated_ids(part, kept, parsed)
         files = [f for part in parts for f in part.files]
         chunks = [parsed[f] for f in files if f in parsed]
+        checked = pd.concat([c.checked for c in chunks], ignore_index=True) if chunks else _empty_checked()
+        if on_checked is not None:
+            on_checked(checked)
         duplicates = _linked(chunks)
-    checked = pd.concat([c.checked for c in chunks], ignore_index=True) if chunks else _empty_checked()
     return Staged(
         keys=keys,
         postings=tuple(f for part in parts if part.source.kind == "postings" for f in part.files),
@@ -209,13 +213,17 @@ def ingested(
     refusing the report, rolls the month back.
     """
     started = time.perf_counter()
-    # the suite at the end needs Great Expectations, whose import takes seconds of the serial tail: import it now
+    # the suite needs Great Expectations, whose import takes seconds: import it while the month is parsed
     threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True).start()
-    with partition_writer(con, config.market, period, TABLES) as writer:
-        staged = staged_ingest(config, period, folder, workers=workers, parallel_min_bytes=parallel_min_bytes,
-                               executor=executor, on_file=writer.insert_file)
+    with partition_writer(con, config.market, period, TABLES) as writer, ThreadPoolExecutor(1) as checking:
+        reports: list[Future] = []
+        staged = staged_ingest(
+            config, period, folder, workers=workers, parallel_min_bytes=parallel_min_bytes, executor=executor,
+            on_file=writer.insert_file,
+            on_checked=lambda checked: reports.append(checking.submit(checked_postings_report, checked, period)),
+        )
         staged_at = time.perf_counter()
-        rows, accounting, report = committed(con, staged, config.market, period, gate, completes, writer)
+        rows, accounting, report = committed(con, staged, config.market, period, gate, completes, writer, reports[0])
     log.info("ingested %s: landed and parsed in %.1f s (rows inserted meanwhile), the rest written in %.1f s",
              period, staged_at - started, time.perf_counter() - staged_at)
     return staged, rows, accounting, report
@@ -223,19 +231,20 @@ def ingested(
 
 def committed(
     con, staged: Staged, market: str, period: str, gate: Callable[[QualityReport], object],  # noqa: ANN001
-    completes: tuple[str, str] | None = None, writer: PartitionWriter | None = None,
+    completes: tuple[str, str] | None = None, writer: PartitionWriter | None = None, report: Future | None = None,
 ) -> tuple[dict[str, int], pd.DataFrame, QualityReport]:
     """Write a staged month to the warehouse connection `con` in one transaction (the one `writer` holds open, when
     given, skipping the files it inserted); return the rows written per table, the accounting and the
     landed-postings report.
 
     The landed-postings suite runs on a thread while the rows are inserted (3–9 s at 1M postings, off the serial
-    tail); `gate(report)` decides before the commit, and an error it raises rolls the month back
-    (`spotlight.warehouse.replace_partitions`).
+    tail), unless `report` is its future already running; `gate(report)` decides before the commit, and an error
+    it raises rolls the month back (`spotlight.warehouse.replace_partitions`).
     """
     accounting = ingest_accounting(staged.keys, staged.duplicates_by_source(), market, period)
     with ThreadPoolExecutor(1) as checking:
-        report = checking.submit(checked_postings_report, staged.checked, period)
+        if report is None:
+            report = checking.submit(checked_postings_report, staged.checked, period)
         rows = replace_partitions(
             con, market, period, staged.tables(accounting), completes=completes,
             gate=lambda: gate(report.result()), writer=writer,

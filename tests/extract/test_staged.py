@@ -202,3 +202,21 @@ def test_a_failed_month_leaves_the_warehouse_as_it_was(config, tmp_path, monkeyp
             ingested(con, config, "2024-03", tmp_path / "work", gate=lambda _: None, completes=("ingest", "f2"))
         assert read_partition(con, POSTINGS, "uk", "2024-03").equals(before)
         assert con.execute("SELECT fingerprint FROM stage_runs").fetchall() == [("f1",)]
+
+
+def test_ingested_runs_the_suite_on_the_final_check_columns_and_its_gate_can_refuse_the_month(config, tmp_path):
+    from extract.staged import ingested
+
+    seen = []
+
+    def refuse(report):
+        seen.append([(o.name, o.unexpected_count) for o in report.outcomes if o.name == "posting_id_unique"])
+        raise RuntimeError("refused")
+
+    with connect(tmp_path / "w.duckdb") as con:
+        with pytest.raises(RuntimeError, match="refused"):
+            ingested(con, config, "2024-03", tmp_path / "work", gate=refuse, completes=("ingest", "f1"))
+        assert read_partition(con, POSTINGS, "uk", "2024-03").empty
+        assert con.execute("SELECT count(*) FROM stage_runs").fetchall() == [(0,)]
+    # the repeated Adzuna id was left out before the suite ran: every landed posting_id is unique
+    assert seen == [[("posting_id_unique", 0)]]
