@@ -325,8 +325,10 @@ cdef class PostingColumns:
         self.source_rows.append(row)
         return 0
 
-    cdef object _day(self, int year, int month, int day):
-        """Return the date, or None when it is not a calendar date."""
+    cdef object _posted_at(self, int year, int month, int day):
+        """Return the date, or None when it is not in the run's month or not a calendar date."""
+        if year != self.year or month != self.month or day < 0:
+            return None
         key = (year * 100 + month) * 100 + day
         found = self.days.get(key)
         if found is None:
@@ -337,18 +339,20 @@ cdef class PostingColumns:
             self.days[key] = found
         return None if found is False else found
 
-    cdef int _identify(self) except -1:
-        """Write the posting id of the source id just committed; return 0 when the id already landed."""
+    cdef int _identified(self) except -1:
+        """Commit the source id, title and description written, with the posting id of the source id; return 0
+        (taking the source id back) when the id already landed, so the record goes to the reference."""
+        self.source_id.commit(True)
         cdef Py_ssize_t start = self.source_id.offsets[self.source_id.n - 1]
         cdef Py_ssize_t size = self.source_id.offsets[self.source_id.n] - start
-        return self.ids.add(self.posting_id, self.source_id.data + start, size)
-
-    cdef int _unwind_source_id(self) except -1:
-        """Take back the source id committed for a record that goes to the reference after all."""
-        self.source_id.n -= 1
-        self.source_id.used = self.source_id.offsets[self.source_id.n]
-        self.source_id.mark = self.source_id.used
-        return 0
+        if not self.ids.add(self.posting_id, self.source_id.data + start, size):
+            self.source_id.n -= 1
+            self.source_id.used = self.source_id.offsets[self.source_id.n]
+            self.source_id.mark = self.source_id.used
+            return 0
+        self.title.commit(True)
+        self.description.commit(True)
+        return 1
 
     cdef int _land_adzuna(self, Cursor* c, Py_ssize_t row) except -1:
         """Land the Adzuna result at `c` when it is plainly accepted; return 0 to hand it to the reference."""
@@ -359,7 +363,7 @@ cdef class PostingColumns:
         cdef const uint8_t* data = c.data
         cdef const uint8_t* day
         cdef double salary_min = 0, salary_max = 0
-        cdef int has_min, has_max, predicted, year, month, dom, kept, has_type, kind
+        cdef int has_min, has_max, predicted, kept, has_type, kind
         cdef int kept_location, kept_time, kept_url
         cdef Py_ssize_t size
         if _scan_fields(c, _ADZUNA_NAMES, A_COUNT, f, 2):
@@ -379,10 +383,7 @@ cdef class PostingColumns:
         day = data + f[A_CREATED].start
         if day[4] != 45 or day[7] != 45:
             return 0
-        year, month, dom = _digits(day, 4), _digits(day + 5, 2), _digits(day + 8, 2)
-        if year != self.year or month != self.month or dom < 0:
-            return 0
-        posted_at = self._day(year, month, dom)
+        posted_at = self._posted_at(_digits(day, 4), _digits(day + 5, 2), _digits(day + 8, 2))
         if posted_at is None:
             return 0
         has_min = _number(data, &f[A_SALARY_MIN], &salary_min)
@@ -429,12 +430,8 @@ cdef class PostingColumns:
         if kept_url < 0:
             return 0
         # All values are known: commit the source id and check it is new.
-        self.source_id.commit(True)
-        if not self._identify():
-            self._unwind_source_id()
+        if not self._identified():
             return 0
-        self.title.commit(True)
-        self.description.commit(True)
         self.company.commit(kept)
         self.location.commit(kept_location)
         self.salary.commit(False)
@@ -462,7 +459,7 @@ cdef class PostingColumns:
         cdef const uint8_t* data = c.data
         cdef const uint8_t* day
         cdef double salary_min = 0, salary_max = 0
-        cdef int has_min, has_max, year, month, dom, has_type
+        cdef int has_min, has_max, has_type
         cdef int kept_company, kept_location, kept_salary, kept_currency, kept_period, kept_url
         cdef Py_ssize_t size
         if _scan_fields(c, _REED_NAMES, R_COUNT, f, 2):
@@ -474,10 +471,7 @@ cdef class PostingColumns:
         day = data + posted.start
         if day[2] != 47 or day[5] != 47:
             return 0
-        dom, month, year = _digits(day, 2), _digits(day + 3, 2), _digits(day + 6, 4)
-        if year != self.year or month != self.month or dom < 0:
-            return 0
-        posted_at = self._day(year, month, dom)
+        posted_at = self._posted_at(_digits(day + 6, 4), _digits(day + 3, 2), _digits(day, 2))
         if posted_at is None:
             return 0
         has_min = _number(data, &f[R_SALARY_MIN], &salary_min)
@@ -515,12 +509,8 @@ cdef class PostingColumns:
                 self.contract.write(b", ", 2)
             self.contract.write(b"part_time", 9)
             has_type = 1
-        self.source_id.commit(True)
-        if not self._identify():
-            self._unwind_source_id()
+        if not self._identified():
             return 0
-        self.title.commit(True)
-        self.description.commit(True)
         self.company.commit(kept_company)
         self.location.commit(kept_location)
         self.salary.commit(kept_salary)
