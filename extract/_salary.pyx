@@ -258,7 +258,7 @@ cdef inline bint _is_currency_word_end(Py_UCS4 char):
 
 # the rules of extract/salary.py, loaded on first use (that module imports this one)
 cdef object _range_match, _period_after_match, _not_pay_after_match, _bonus_after_match, _ote_after_match
-cdef object _currency_word_start, _pay_class, _new_object, _figures, _reference_parse
+cdef object _currency_word_start, _pay_class, _new_object, _figures, _mentioned, _reference_parse
 cdef dict _bounds, _annual_factor, _day_factor
 cdef double _max_range_ratio
 cdef tuple _ir35_words
@@ -307,7 +307,8 @@ cdef enum:
 cdef int load_rules() except -1:
     """Load the patterns, word sets and limits of the reference's candidate scan."""
     global _range_match, _period_after_match, _not_pay_after_match, _bonus_after_match, _ote_after_match
-    global _currency_word_start, _pay_class, _new_object, _figures, _reference_parse, _bounds, _annual_factor
+    global _currency_word_start, _pay_class, _new_object, _figures, _mentioned, _reference_parse, _bounds
+    global _annual_factor
     global _day_factor, _max_range_ratio, _ir35_words, _strong_pay_words, _not_pay_words
     global _up_to_words, _from_words, _up_to_pairs, _from_pairs, _period_before_phrases, _head_chars, _tail_chars
     global _punctuation_count, _RULES_LOADED
@@ -333,6 +334,7 @@ cdef int load_rules() except -1:
     _day_factor = dict(salary.DAY_FACTOR)
     _max_range_ratio = salary.MAX_RANGE_RATIO
     _figures = salary._figures
+    _mentioned = salary._mentioned
     _reference_parse = salary._parse
     _ir35_words = tuple(salary._IR35_WORDS)
     _strong_pay_words = frozenset(salary._STRONG_PAY_WORDS)
@@ -401,17 +403,9 @@ def parsed_pay(str text not None):
     if period is None:
         period = _inferred_period(chosen.high, window)
     before = lowered_text[start - 40 if start > 40 else 0:start]
-    return _pay_of(
-        chosen.low,
-        chosen.high,
-        period,
-        chosen.currency or "GBP",
-        chosen.up_to,
-        chosen.from_,
-        "estimate" in before or "predicted" in before,
-        chosen.bonus_tail or "bonus" in window,
-        chosen.ote_tail or " ote" in window or "o.t.e" in window or "on target earning" in window,
-    )
+    predicted, bonus, ote = _mentioned(before, window, chosen.bonus_tail, chosen.ote_tail)
+    return _pay_of(chosen.low, chosen.high, period, chosen.currency or "GBP", chosen.up_to, chosen.from_, predicted,
+                   bonus, ote)
 
 
 cdef object _pay_of(double low, double high, str period, str currency, bint up_to, bint from_, bint predicted,

@@ -231,10 +231,18 @@ def _parse(text: str) -> Pay | None:
         chosen.currency or "GBP",
         chosen.up_to,
         chosen.from_,
-        "estimate" in before or "predicted" in before,
-        chosen.bonus_tail or "bonus" in window,
-        chosen.ote_tail or " ote" in window or "o.t.e" in window or "on target earning" in window,
+        *_mentioned(before, window, chosen.bonus_tail, chosen.ote_tail),
         *_figures(chosen.low, chosen.high, period),
+    )
+
+
+def _mentioned(before: str, window: str, bonus_tail: bool, ote_tail: bool) -> tuple[bool, bool, bool]:
+    """Return the estimated, bonus and OTE flags of a pay statement from the lower-cased text before it and around it
+    (`bonus_tail` / `ote_tail`: the words right after the figure said so)."""
+    return (
+        "estimate" in before or "predicted" in before,
+        bonus_tail or "bonus" in window,
+        ote_tail or " ote" in window or "o.t.e" in window or "on target earning" in window,
     )
 
 
