@@ -351,9 +351,7 @@ class _EarlyFiles:
                 kept = np.array([i not in known for i in ids], dtype=bool)
                 known.update(ids)
                 self.kept[index] = kept
-                bounds = np.cumsum([0] + [pq.ParquetFile(f).metadata.num_rows for f in part.files])
-                for i, path in enumerate(part.files):
-                    keep = kept[bounds[i]:bounds[i + 1]]
+                for path, keep in _file_masks(part, kept):
                     keep = None if keep.all() else keep
                     self.on_file(contract, path, keep)
                     if kind == "postings":
@@ -373,11 +371,15 @@ class _EarlyFiles:
             raise RuntimeError("staged ingest: the files handed to the warehouse early differ from the landed month")
 
 
+def _file_masks(part: StagedPart, kept: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Return each rows file of a part with its slice of the part's row mask `kept`."""
+    bounds = np.cumsum([0] + [pq.ParquetFile(f).metadata.num_rows for f in part.files])
+    return [(path, kept[bounds[i]:bounds[i + 1]]) for i, path in enumerate(part.files)]
+
+
 def _drop_repeated_ids(part: StagedPart, kept: np.ndarray, parsed: dict[str, ParsedFile]) -> None:
     """Remove from a part's files (rows, and facts and parse results) the rows quarantined as repeated source ids."""
-    bounds = np.cumsum([0] + [pq.ParquetFile(f).metadata.num_rows for f in part.files])
-    for i, path in enumerate(part.files):
-        keep = kept[bounds[i]:bounds[i + 1]]
+    for path, keep in _file_masks(part, kept):
         if keep.all():
             continue
         mask = pa.array(keep)
