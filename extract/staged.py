@@ -18,11 +18,12 @@ the landed-postings check columns):
    sets `duplicate_of` / `duplicate_method` in the transaction that inserts the files (rewriting the 151 facts files
    of a 1M-posting month took 5.5 s on 2 workers; the update of its 60,158 links takes 0.3 s).
 
-4. *write* (`ingested`, as the flow runs the stage): the warehouse transaction opens before landing, and each rows
-   and facts file is inserted (`spotlight.warehouse.PartitionWriter`, on one database thread) as soon as it is final
-   and every file before it in the month's order is in, while the workers land and parse the rest; the quarantine,
-   the accounting and the duplicate links follow at the end, with the landed-postings suite, and the month commits
-   only if it passes. Parts are landed in config order so the files become final nearly in that order.
+4. *write* (`ingested`, as the flow runs the stage): each rows and facts file is inserted under the warehouse's
+   staging key (`spotlight.warehouse.PartitionWriter`, on one database thread) as soon as it is final and every file
+   before it in the month's order is in, while the workers land and parse the rest, and those inserts commit while
+   the duplicates are linked; one short transaction then replaces the month: the staged rows become the partition's,
+   the quarantine, the accounting and the duplicate links are written, and it commits only if the landed-postings
+   suite passes. Parts are landed in config order so the files become final nearly in that order.
 
 At most two tasks per worker are in flight, so memory is bounded by a few chunks and the largest source file rather
 than the month. Months whose local source files total less than `PARALLEL_MIN_BYTES` run every task in this process.
@@ -145,6 +146,7 @@ def staged_ingest(
     config: MarketConfig, period: str, folder: Path, workers: int = WORKERS,
     parallel_min_bytes: int = PARALLEL_MIN_BYTES, executor: Executor | None = None,
     on_file: FileSink | None = None, on_checked: Callable[[pd.DataFrame], object] | None = None,
+    on_handed: Callable[[], object] | None = None,
 ) -> Staged:
     """Land and parse every source of `config` for `period` into Parquet files under `folder` (emptied first).
 
@@ -156,7 +158,8 @@ def staged_ingest(
     order the files are listed in the result (`keep`: the rows to take, when some are repeated source ids; else
     None), so the warehouse can insert them while the rest is parsed (`spotlight.warehouse.PartitionWriter`).
     `on_checked(checked)` is handed the landed-postings check columns (`Staged.checked`) as soon as they are final,
-    before the duplicates are linked, so the suite can run meanwhile.
+    before the duplicates are linked, so the suite can run meanwhile. `on_handed()` is called once every file has
+    been handed to `on_file` (`spotlight.warehouse.PartitionWriter.seal`).
     """
     if not PERIOD_PATTERN.match(period):
         raise ValueError(f"period must be YYYY-MM, got {period!r}")
@@ -173,6 +176,8 @@ def staged_ingest(
     early = _EarlyFiles(sources, on_file) if on_file is not None else None
     with running as pool:
         parts, parsed = _landed_and_parsed(pool, workers, sources, sizes, period, config.market, folder, early)
+        if on_handed is not None:
+            on_handed()
         keys, kept_rows = landed_from_parts(config, period, parts)
         if early is not None:
             early.check(kept_rows)
@@ -208,9 +213,9 @@ def ingested(
     ingest stage does; return the staged month, rows written per table, the accounting and the landed-postings
     report.
 
-    The transaction opens first, and each rows and facts file is inserted as soon as it is final, while the
-    rest of the month is still landed and parsed; `committed` then writes the remainder. Any error, or `gate`
-    refusing the report, rolls the month back.
+    Each rows and facts file is inserted under the staging key as soon as it is final, while the rest of the
+    month is still landed and parsed; `committed` then replaces the month in one transaction. Any error, or `gate`
+    refusing the report, leaves the month as it was.
     """
     started = time.perf_counter()
     # the suite needs Great Expectations, whose import takes seconds: import it while the month is parsed
@@ -221,6 +226,7 @@ def ingested(
             config, period, folder, workers=workers, parallel_min_bytes=parallel_min_bytes, executor=executor,
             on_file=writer.insert_file,
             on_checked=lambda checked: reports.append(checking.submit(checked_postings_report, checked, period)),
+            on_handed=writer.seal,
         )
         staged_at = time.perf_counter()
         rows, accounting, report = committed(con, staged, config.market, period, gate, completes, writer, reports[0])

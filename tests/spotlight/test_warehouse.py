@@ -1,4 +1,6 @@
 """Partition replacement in the DuckDB warehouse: replace, never append; all or nothing."""
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -222,3 +224,89 @@ def test_a_failed_early_insert_fails_the_finish_and_rolls_back(tmp_path):
             replace_partitions(con, "uk", "2026-04", {LINKED: files}, completes=("s", "f2"), writer=writer)
         assert _rows(con).values.tolist() == [["c", 3, None]]
         assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
+
+
+def _staged_rows(con):
+    return con.execute("SELECT market, k FROM linked WHERE market <> 'uk' ORDER BY k").fetchall()
+
+
+def test_early_inserts_update_the_month_in_the_last_transaction_with_their_links(tmp_path):
+    from spotlight.warehouse import UpdatedFiles, partition_writer
+
+    files = _linked_files(tmp_path)  # a b | c
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {LINKED: files[1:]})
+        with partition_writer(con, "uk", "2026-04", [LINKED]) as writer:
+            writer.insert_file(LINKED, files[0])
+            writer.insert_file(LINKED, files[1])
+            writer.seal()
+            with pytest.raises(RuntimeError, match="sealed"):
+                writer.insert_file(LINKED, files[1])
+            seen = []
+            written = replace_partitions(
+                con, "uk", "2026-04", {LINKED: UpdatedFiles(files, "k", pd.DataFrame({"k": ["b"], "tag": ["near"]}))},
+                gate=lambda: seen.append(_staged_rows(con)), writer=writer,
+            )
+        assert written == {"linked": 3}
+        assert seen == [[]]  # by the gate the staged rows were the month's already
+        assert _rows(con).values.tolist() == [["a", 1, None], ["b", 2, "near"], ["c", 3, None]]
+        assert _staged_rows(con) == []
+
+
+def test_a_gate_refusing_sealed_early_inserts_deletes_them_and_keeps_the_month(tmp_path):
+    from spotlight.warehouse import partition_writer
+
+    files = _linked_files(tmp_path)
+
+    def refuse():
+        raise ValueError("suite failed")
+
+    with connect(tmp_path / "w.duckdb") as con:
+        replace_partitions(con, "uk", "2026-04", {LINKED: files[1:]}, completes=("s", "f1"))
+        with pytest.raises(ValueError, match="suite failed"), partition_writer(con, "uk", "2026-04", [LINKED]) as w:
+            w.insert_file(LINKED, files[0])
+            w.seal()
+            replace_partitions(con, "uk", "2026-04", {LINKED: files}, completes=("s", "f2"), gate=refuse, writer=w)
+        assert _rows(con).values.tolist() == [["c", 3, None]]
+        assert _staged_rows(con) == []
+        assert stage_fingerprint(con, "uk", "2026-04", "s") == "f1"
+
+
+KILLED_AFTER_SEAL = """
+import os, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from tests.spotlight.test_warehouse import LINKED
+from spotlight.warehouse import connect, partition_writer
+
+with connect(Path({db!r})) as con:
+    writer = partition_writer(con, "uk", "2026-04", [LINKED]).__enter__()
+    writer.insert_file(LINKED, {file!r})
+    writer.seal()
+    writer._stop()  # the staged rows are committed: the process dies before the month is replaced
+    os._exit(9)
+"""
+
+
+def test_a_stage_killed_after_its_early_inserts_committed_leaves_the_month_and_the_next_run_clears_them(tmp_path):
+    import subprocess
+    import sys
+
+    from spotlight.warehouse import partition_writer
+
+    files = _linked_files(tmp_path)
+    db = tmp_path / "w.duckdb"
+    root = str(Path(__file__).resolve().parents[2])
+    with connect(db) as con:
+        replace_partitions(con, "uk", "2026-04", {LINKED: files[1:]})
+    killed = subprocess.run([sys.executable, "-c", KILLED_AFTER_SEAL.format(root=root, db=str(db), file=str(files[0]))],
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == 9, killed.stderr
+    with connect(db) as con:
+        assert _rows(con).values.tolist() == [["c", 3, None]]  # readers of the market see the month as it was
+        assert _staged_rows(con) == [("~staging~uk", "a"), ("~staging~uk", "b")]
+        with partition_writer(con, "uk", "2026-04", [LINKED]) as writer:
+            writer.insert_file(LINKED, files[1])
+            replace_partitions(con, "uk", "2026-04", {LINKED: files[1:]}, writer=writer)
+        assert _rows(con).values.tolist() == [["c", 3, None]]
+        assert _staged_rows(con) == []
