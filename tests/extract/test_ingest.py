@@ -11,7 +11,7 @@ import pytest
 
 from extract.adapters.base import SourceReadError
 from extract.contracts import POSTINGS, PROFILES, QUARANTINE
-from extract.ingest import land, landed_part, record_id, typed_frame
+from extract.ingest import SeenIds, land, landed_part, record_id, typed_frame
 from extract.sources import SourceConfig, load_market_config
 from spotlight.contract import STR, Contract, col
 
@@ -158,3 +158,14 @@ def test_typed_frame_string_columns_keep_missing_and_stringify_other_values() ->
     assert frame["a"].dtype == "str" and frame["b"].dtype == "str"
     assert frame["a"].isna().tolist() == [False, True, True]
     assert frame["b"].tolist()[:2] == ["y", "3"] and frame["b"].isna().tolist() == [False, False, True]
+
+
+def test_seen_ids_keep_the_first_landing_of_each_id_per_source():
+    a, b, c = record_id("adzuna", "1"), record_id("adzuna", "2"), record_id("adzuna", "3")
+    seen = SeenIds()
+    assert seen.first_landed("adzuna", pd.Series([a, b], dtype="string[pyarrow]")).tolist() == [True, True]
+    assert seen.first_landed("adzuna", pd.Series([c, b, a], dtype=object)).tolist() == [True, False, False]
+    assert seen.first_landed("reed", pd.Series([b])).tolist() == [True]  # another source's ids are its own
+    assert seen.first_landed("adzuna", pd.Series([c], dtype=object)).tolist() == [False]
+    assert seen.first_landed("adzuna", pd.Series([], dtype=object)).tolist() == []
+

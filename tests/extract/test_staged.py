@@ -220,3 +220,22 @@ def test_ingested_runs_the_suite_on_the_final_check_columns_and_its_gate_can_ref
         assert con.execute("SELECT count(*) FROM stage_runs").fetchall() == [(0,)]
     # the repeated Adzuna id was left out before the suite ran: every landed posting_id is unique
     assert seen == [[("posting_id_unique", 0)]]
+
+
+def test_the_check_columns_of_a_parsed_file_carry_presence_and_the_suite_finds_the_blank_title(config, expected,
+                                                                                                tmp_path):
+    landed, _ = expected
+    postings = landed.postings.head(3).copy()
+    postings["title"] = postings["title"].astype(object)
+    postings.loc[1, "title"] = "  \n "  # blank: landing would quarantine it, the suite must still catch it
+    postings.loc[2, "location_raw"] = None
+    rows = tmp_path / "rows" / "part-00000-00000.parquet"
+    staged_module.write_parquet(POSTINGS.conform(postings), rows)
+    parsed = staged_module.parsed_file(str(rows))
+    assert parsed.checked["title"].tolist() == [True, pd.NA, True]
+    assert parsed.checked["location_text"].tolist() == [True, True, pd.NA]
+    assert parsed.checked["posting_id"].tolist() == postings["posting_id"].tolist()
+    report = checked_postings_report(parsed.checked, "2024-03")
+    title = next(o for o in report.outcomes if o.name == "title_present")
+    assert (title.success, title.unexpected_count) == (False, 1)
+    assert str(postings.loc[1, "posting_id"]) in str(title.examples)
