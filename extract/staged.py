@@ -1,22 +1,22 @@
-"""Staged ingest: a month's sources landed and parsed part by part into Parquet files, never whole in memory.
+"""Staged ingest: a month's sources landed and parsed part by part into Arrow files, never whole in memory.
 
 `staged_ingest(config, period, folder)` gives what `land(config, period)` and `posting_facts` of its postings give,
-as Parquet chunk files in `folder` (written with the contracts' schemas, so the warehouse inserts them straight from
-disk) plus the small per-row facts the stage needs in memory (ids, sources, quarantined rows, duplicate links and
+as Arrow IPC chunk files in `folder` (written with the contracts' schemas, so the warehouse inserts them straight
+from disk) plus the small per-row facts the stage needs in memory (ids, sources, quarantined rows, duplicate links and
 the landed-postings check columns):
 
 1. *land*: each source part (`extract.ingest.config_parts`: one per local file) is landed by a worker process,
-   largest first; its accepted rows are written in files of `CHUNK_ROWS` rows (`rows/part-PPPPP-CCCCC.parquet`);
+   largest first; its accepted rows are written in files of `CHUNK_ROWS` rows (`rows/part-PPPPP-CCCCC.arrow`);
    only their keys and the quarantined rows come back. URL and API sources land in this process, where the network
    client and its credentials live.
 2. *parse*: each postings file is parsed by a worker as soon as it is written (`extract.facts.parsed_chunk`): its
-   facts go to `facts/part-PPPPP-CCCCC.parquet` without duplicate links; the de-duplication features and the
+   facts go to `facts/part-PPPPP-CCCCC.arrow` without duplicate links; the de-duplication features and the
    landed-postings check columns come back.
 3. *link*: source ids repeated across the parts of a source are quarantined (`duplicate_source_id`, as
    `extract.ingest.landed_from_parts` does) and their rows filtered out of the files; duplicates are linked over the
    whole month here. The facts files are not rewritten: `Staged.tables` hands the links to the warehouse, which
-   sets `duplicate_of` / `duplicate_method` in the transaction that inserts the files (rewriting the 151 facts files
-   of a 1M-posting month took 5.5 s on 2 workers; the update of its 60,158 links takes 0.3 s).
+   sets `duplicate_of` / `duplicate_method` on the inserted rows (rewriting the 151 facts files of a 1M-posting
+   month took 5.5 s on 2 workers; the update of its 60,158 links takes 0.07 s).
 
 4. *write* (`ingested`, as the flow runs the stage): each rows and facts file is inserted under the warehouse's
    staging key (`spotlight.warehouse.PartitionWriter`, on one database thread) as soon as it is final and every file
@@ -27,7 +27,7 @@ the landed-postings check columns):
 
 At most two tasks per worker are in flight, so memory is bounded by a few chunks and the largest source file rather
 than the month. Months whose local source files total less than `PARALLEL_MIN_BYTES` run every task in this process.
-Files are written with `spotlight.warehouse.write_parquet`, so a file that exists is complete.
+Files are written with `spotlight.warehouse.write_arrow`, so a file that exists is complete.
 """
 from __future__ import annotations
 
@@ -47,7 +47,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from extract.accounting import ingest_accounting
 from extract.contracts import INGEST_ACCOUNTING, POSTING_FACTS, POSTINGS, PROFILES, QUARANTINE
@@ -59,12 +58,14 @@ from extract.sources import PERIOD_PATTERN, MarketConfig, SourceConfig, is_url, 
 from spotlight.contract import Contract
 from spotlight.quality import QualityReport
 from spotlight.warehouse import (
+    ARROW_SUFFIX,
     PartitionWriter,
     Rows,
     UpdatedFiles,
     partition_writer,
+    read_arrow,
     replace_partitions,
-    write_parquet,
+    write_arrow,
 )
 
 log = logging.getLogger(__name__)
@@ -83,10 +84,6 @@ PRESENCE_COLUMNS = ("title", "description", "posted_at", "location_text")
 of their text or date. Great Expectations hashes the whole frame it is given (a batch fingerprint); at 1M postings
 the suite took 2.37 s of CPU on the texts (descriptions cut to 60 characters) and dates, 1.84-1.90 s on this, with the
 same outcomes and failing rows, and the check columns that workers send back are ~120 bytes per posting lighter."""
-WORK_COMPRESSION = "none"
-"""The rows and facts files are written once, read twice and removed when the month is committed: without snappy a
-posting's rows file is written in 2.1 instead of 5.2 µs (facts 3.1 against 5.6 µs) and read ~1 µs faster, for files
-about four times larger (~1 KB per posting; dictionary encoding is kept)."""
 
 
 FileSink = Callable[[Contract, str, "np.ndarray | None"], None]
@@ -96,13 +93,14 @@ FileSink = Callable[[Contract, str, "np.ndarray | None"], None]
 @dataclass(frozen=True)
 class StagedPart:
     """One landed source part: the keys of its accepted rows (id column, source, source_id, source_row, in order),
-    its quarantined rows and input-row order (as `extract.ingest.LandedPart`), and its rows files."""
+    its quarantined rows and input-row order (as `extract.ingest.LandedPart`), and its rows files with their rows."""
 
     source: SourceConfig
     accepted: pd.DataFrame
     quarantined: tuple[tuple[str, int, str, str | None, str], ...]
     order: np.ndarray
     files: tuple[str, ...]
+    file_rows: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -118,8 +116,9 @@ class ParsedFile:
 @dataclass(frozen=True)
 class Staged:
     """A staged month: `keys` is a Landed whose postings and profiles hold only the key columns (for accounting),
-    with the full quarantine; the files hold the accepted rows and the posting facts, in landing order. The facts
-    files carry no duplicate links: those are `duplicates` (`posting_id`, `duplicate_of`, `method`)."""
+    with the full quarantine; the files hold the accepted rows and the posting facts, in landing order (when they
+    were handed to `on_file`, also the rows of repeated source ids its masks left out). The facts files carry no
+    duplicate links: those are `duplicates` (`posting_id`, `duplicate_of`, `method`)."""
 
     keys: Landed
     postings: tuple[str, ...]
@@ -188,7 +187,8 @@ def staged_ingest(
         keys, kept_rows = landed_from_parts(config, period, parts, early.kept_rows(len(parts)) if early else None)
         for part, kept in zip(parts, kept_rows, strict=True):
             if not kept.all():
-                _drop_repeated_ids(part, kept, parsed)
+                # files handed early stay as they are: `on_file` took their masks, and may still be reading them
+                _drop_repeated_ids(part, kept, parsed, rewrite=early is None)
         files = [f for part in parts for f in part.files]
         chunks = [parsed[f] for f in files if f in parsed]
         checked = pd.concat([c.checked for c in chunks], ignore_index=True) if chunks else _empty_checked()
@@ -264,29 +264,31 @@ def committed(
 
 
 def staged_part(source: SourceConfig, period: str, market: str, folder: str, number: int) -> StagedPart:
-    """Land one source part and write its accepted rows to Parquet files of `CHUNK_ROWS` rows; return their keys."""
+    """Land one source part and write its accepted rows to Arrow files of `CHUNK_ROWS` rows; return their keys."""
     part = landed_part(source, period, market)
     contract, id_column = (POSTINGS, "posting_id") if source.kind == "postings" else (PROFILES, "profile_id")
     rows = part.accepted
+    starts = range(0, len(rows), CHUNK_ROWS)
     files = tuple(
-        str(write_parquet(contract.conform(rows.iloc[start:start + CHUNK_ROWS].reset_index(drop=True)),
-                          Path(folder) / "rows" / f"part-{number:05d}-{chunk:05d}.parquet", WORK_COMPRESSION))
-        for chunk, start in enumerate(range(0, len(rows), CHUNK_ROWS))
+        str(write_arrow(contract.conform(rows.iloc[start:start + CHUNK_ROWS].reset_index(drop=True)),
+                        Path(folder) / "rows" / f"part-{number:05d}-{chunk:05d}{ARROW_SUFFIX}"))
+        for chunk, start in enumerate(starts)
     )
     keys = rows[[id_column, *KEY_COLUMNS]].copy()
-    return StagedPart(source, keys, part.quarantined, part.order, files)
+    file_rows = tuple(min(CHUNK_ROWS, len(rows) - start) for start in starts)
+    return StagedPart(source, keys, part.quarantined, part.order, files, file_rows)
 
 
 def parsed_file(path: str) -> ParsedFile:
     """Parse the postings of one rows file: write their facts (duplicates not linked) beside it, return the rest."""
     # rows files have every `postings` column: read the parsers' and the suite's
     wanted = dict.fromkeys([*parsed_columns(POSTINGS.empty()), "source", "source_row", "period"])
-    postings = pq.read_table(path, columns=list(wanted)).to_pandas()
+    postings = read_arrow(path).select(list(wanted)).to_pandas()
     facts, features, signatures = parsed_chunk(postings)
     facts["duplicate_of"] = None
     facts["duplicate_method"] = None
     target = Path(path).parent.parent / "facts" / Path(path).name
-    write_parquet(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target, WORK_COMPRESSION)
+    write_arrow(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target)
     return ParsedFile(str(target), features, signatures, _presence_only(postings_checked(postings, CHECK_COLUMNS)))
 
 
@@ -378,20 +380,23 @@ class _EarlyFiles:
 
 def _file_masks(part: StagedPart, kept: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Return each rows file of a part with its slice of the part's row mask `kept`."""
-    bounds = np.cumsum([0] + [pq.ParquetFile(f).metadata.num_rows for f in part.files])
+    bounds = np.cumsum([0, *part.file_rows])
     return [(path, kept[bounds[i]:bounds[i + 1]]) for i, path in enumerate(part.files)]
 
 
-def _drop_repeated_ids(part: StagedPart, kept: np.ndarray, parsed: dict[str, ParsedFile]) -> None:
-    """Remove from a part's files (rows, and facts and parse results) the rows quarantined as repeated source ids."""
+def _drop_repeated_ids(part: StagedPart, kept: np.ndarray, parsed: dict[str, ParsedFile], rewrite: bool) -> None:
+    """Remove from a part's parse results, and from its rows and facts files when `rewrite`, the rows quarantined as
+    repeated source ids."""
     for path, keep in _file_masks(part, kept):
         if keep.all():
             continue
         mask = pa.array(keep)
-        write_parquet(pq.read_table(path).filter(mask), Path(path), WORK_COMPRESSION)
+        if rewrite:
+            write_arrow(read_arrow(path).filter(mask), Path(path))
         if path in parsed:
             result = parsed[path]
-            write_parquet(pq.read_table(result.facts).filter(mask), Path(result.facts), WORK_COMPRESSION)
+            if rewrite:
+                write_arrow(read_arrow(result.facts).filter(mask), Path(result.facts))
             parsed[path] = ParsedFile(
                 result.facts, result.features[keep].reset_index(drop=True), result.signatures[keep],
                 result.checked[keep].reset_index(drop=True),

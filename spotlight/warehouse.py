@@ -47,8 +47,9 @@ class UpdatedFiles:
     updates: pd.DataFrame
 
 
-# A table's new rows: a frame (checked against the contract here), or Parquet files written with the contract's
-# schema by `write_chunk` (checked when they were written), inserted straight from disk, optionally with updates.
+# A table's new rows: a frame (checked against the contract here), or Parquet files (`write_chunk`) or Arrow IPC
+# files (`write_arrow`) written with the contract's schema (checked when they were written), inserted straight from
+# disk, optionally with updates.
 Rows = pd.DataFrame | Sequence[Path] | UpdatedFiles
 
 
@@ -199,16 +200,32 @@ class PartitionWriter:
             self.con.execute(f'DELETE FROM "{contract.name}" WHERE {self.where}', self.parameters)
             self._deleted.add(contract.name)
 
-    def _insert_files(self, contract: Contract, files: list[str], staged: bool = False) -> None:
-        """Insert whole chunk files of `contract`, in order (under the staging key when `staged`)."""
+    def _insert_files(
+        self, contract: Contract, files: list[str], staged: bool = False, keep: np.ndarray | None = None,
+    ) -> None:
+        """Insert chunk files of `contract` in order (only the rows where `keep` is True, when given; under the
+        staging key when `staged`)."""
         if not files:
             return
         columns = ", ".join('$staged AS "market"' if staged and name == "market" else f'"{name}"'
                             for name in contract.column_names)
-        parameters = {"files": files, **({"staged": self.staged["market"]} if staged else {})}
-        inserted = self.con.execute(
-            f'INSERT INTO "{contract.name}" SELECT {columns} FROM read_parquet($files)', parameters
-        ).fetchall()[0][0]
+        parameters: dict[str, object] = {"staged": self.staged["market"]} if staged else {}
+        source = "incoming_rows"
+        if keep is not None or all(f.endswith(ARROW_SUFFIX) for f in files):
+            table = pa.concat_tables([read_arrow(f) if f.endswith(ARROW_SUFFIX) else pq.read_table(f) for f in files])
+            table = table if keep is None else table.filter(pa.array(keep))
+            # as a stream: DuckDB holds a registered table until the transaction ends (the memory-mapped files of a
+            # 1M-posting month stayed resident, 2.7 GB), and lets a stream's batches go once it has read them
+            self.con.register(source, pa.RecordBatchReader.from_batches(table.schema, table.to_batches()))
+        else:
+            source, parameters["files"] = "read_parquet($files)", files
+        try:
+            inserted = self.con.execute(
+                f'INSERT INTO "{contract.name}" SELECT {columns} FROM {source}', parameters
+            ).fetchall()[0][0]
+        finally:
+            if source == "incoming_rows":
+                self.con.unregister(source)
         self.written[contract.name] = self.written.get(contract.name, 0) + int(inserted)
         self._inserted.update(files)
 
@@ -224,16 +241,7 @@ class PartitionWriter:
                     continue
                 contract, path, keep = item
                 self._staged_tables.add(contract.name)
-                if keep is None or keep.all():
-                    self._insert_files(contract, [path], staged=True)
-                    continue
-                table = pq.read_table(path).filter(pa.array(keep))
-                self.con.register("incoming_rows", table)
-                self.con.execute('INSERT INTO "{}" SELECT * REPLACE ($staged AS "market") FROM incoming_rows'
-                                 .format(contract.name), {"staged": self.staged["market"]})
-                self.con.unregister("incoming_rows")
-                self.written[contract.name] = self.written.get(contract.name, 0) + table.num_rows
-                self._inserted.add(path)
+                self._insert_files(contract, [path], staged=True, keep=None if keep is None or keep.all() else keep)
             except BaseException as error:  # noqa: BLE001 - raised by finish, in the caller's thread
                 self._error = error
 
@@ -444,6 +452,27 @@ def query_chunks(
 def write_chunk(table: pa.Table, folder: Path, number: int, prefix: str = "chunk") -> Path:
     """Write `table` to `folder/<prefix>-NNNNN.parquet` atomically (see `write_parquet`)."""
     return write_parquet(table, folder / f"{prefix}-{number:05d}.parquet")
+
+
+ARROW_SUFFIX = ".arrow"
+
+
+def write_arrow(table: pa.Table, target: Path) -> Path:
+    """Write `table` to the uncompressed Arrow IPC file `target` atomically (see `write_parquet`): for a stage's
+    work files, written once and read back memory-mapped (`read_arrow`). A posting's rows file is written in
+    0.8 µs where uncompressed Parquet took 2.8-3.1 µs (its dictionaries and page encoding), and DuckDB inserts
+    the 2.3M rows of a 1M-posting month's postings and facts in 15.9 instead of 16.9 s of CPU."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".partial")
+    with pa.OSFile(str(partial), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    os.replace(partial, target)
+    return target
+
+
+def read_arrow(path: Path | str) -> pa.Table:
+    """Return the table of an Arrow IPC file, memory-mapped (its buffers are the file's pages, not copies)."""
+    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
 
 
 def write_parquet(table: pa.Table, target: Path, compression: str = "snappy") -> Path:

@@ -6,7 +6,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from extract import staged as staged_module
@@ -16,7 +15,7 @@ from extract.facts import posting_facts
 from extract.ingest import land
 from extract.sources import load_market_config
 from extract.staged import committed, staged_ingest
-from spotlight.warehouse import connect, read_partition
+from spotlight.warehouse import connect, read_arrow, read_partition, write_arrow
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
@@ -33,7 +32,7 @@ def expected(config):
 
 
 def _read(files) -> pa.Table:
-    return pa.concat_tables([pq.read_table(f) for f in files])
+    return pa.concat_tables([read_arrow(f) for f in files])
 
 
 @pytest.mark.parametrize(
@@ -90,9 +89,9 @@ def test_repeated_source_id_on_a_later_page_is_quarantined_once(config, tmp_path
 def test_a_crashed_run_s_files_are_cleared_first(config, tmp_path):
     work = tmp_path / "work"
     (work / "rows").mkdir(parents=True)
-    (work / "rows" / "part-00099-00000.parquet").write_bytes(b"left by a killed run")
+    (work / "rows" / "part-00099-00000.arrow").write_bytes(b"left by a killed run")
     result = staged_ingest(config, "2024-03", work, workers=1)
-    assert not (work / "rows" / "part-00099-00000.parquet").exists()
+    assert not (work / "rows" / "part-00099-00000.arrow").exists()
     assert all(Path(f).exists() for f in (*result.postings, *result.facts))
 
 
@@ -183,7 +182,7 @@ def test_files_are_handed_early_in_the_order_of_the_result_with_repeated_ids_lef
     # rows and facts are handed with a mask that leaves it out
     masked = [(name, Path(path).name, keep.tolist()) for name, path, keep in handed if keep is not None]
     part = Path(result.postings[0]).name.split("-")[1]  # adzuna-001's part number; adzuna-002 is the next part
-    name = f"part-{int(part) + 1:05d}-00000.parquet"
+    name = f"part-{int(part) + 1:05d}-00000.arrow"
     assert masked == [("postings", name, [False]), ("posting_facts", name, [False])]
 
 
@@ -229,8 +228,8 @@ def test_the_check_columns_of_a_parsed_file_carry_presence_and_the_suite_finds_t
     postings["title"] = postings["title"].astype(object)
     postings.loc[1, "title"] = "  \n "  # blank: landing would quarantine it, the suite must still catch it
     postings.loc[2, "location_raw"] = None
-    rows = tmp_path / "rows" / "part-00000-00000.parquet"
-    staged_module.write_parquet(POSTINGS.conform(postings), rows)
+    rows = tmp_path / "rows" / "part-00000-00000.arrow"
+    write_arrow(POSTINGS.conform(postings), rows)
     parsed = staged_module.parsed_file(str(rows))
     assert parsed.checked["title"].tolist() == [True, pd.NA, True]
     assert parsed.checked["location_text"].tolist() == [True, True, pd.NA]
