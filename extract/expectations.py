@@ -61,11 +61,25 @@ def landed_postings_specs(period: str) -> tuple[ExpectationSpec, ...]:
     )
 
 
+def _blank(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Return where Arrow strings are blank (empty or only whitespace; null where the text is null)."""
+    return pc.or_(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
+
+
 def _blank_to_none(values: pd.Series) -> pa.ChunkedArray:
     """Return `values` as Arrow strings with blank ones (empty or only whitespace) as missing."""
     text = _arrow_text(values)
-    blank = pc.or_(pc.equal(pc.binary_length(text), 0), pc.utf8_is_space(text))
-    return pc.if_else(blank, pa.scalar(None, pa.large_string()), text)
+    return pc.if_else(_blank(text), pa.scalar(None, pa.large_string()), text)
+
+
+def _present(values: pd.Series, text: bool) -> pd.api.extensions.ExtensionArray:
+    """Return True where a value is there (for text: not null and not blank), else null; no text is copied."""
+    if text:
+        arrow = _arrow_text(values)
+        missing = pc.or_kleene(pc.is_null(arrow), _blank(arrow)).to_numpy(zero_copy_only=False)
+    else:
+        missing = values.isna().to_numpy(dtype=bool)
+    return pd.arrays.BooleanArray(np.ones(len(values), dtype=bool), missing)
 
 
 def _arrow_text(values: pd.Series) -> pa.ChunkedArray:
@@ -74,9 +88,15 @@ def _arrow_text(values: pd.Series) -> pa.ChunkedArray:
     return array.cast(pa.large_string()) if array.type != pa.large_string() else array
 
 
-def postings_checked(postings: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+_TEXT_COLUMNS = ("posting_id", "title", "description", "period")
+
+
+def postings_checked(
+    postings: pd.DataFrame, columns: Sequence[str] | None = None, presence: Sequence[str] = (),
+) -> pd.DataFrame:
     """Return `postings` (only `columns` of it, when given) with blank text as null and the derived `pay_stated` /
-    `location_text` columns.
+    `location_text` columns; the `presence` columns as True where they are there (not null, and not blank for
+    text), else null, for suites that only ask whether they are.
 
     Computed on Arrow arrays: the whitespace of `utf8_is_space` is `str.strip`'s on pandas' Arrow strings (equal
     for every code point), and no ad text is copied.
@@ -84,7 +104,9 @@ def postings_checked(postings: pd.DataFrame, columns: Sequence[str] | None = Non
     wanted = list(columns) if columns is not None else [*postings.columns, "pay_stated", "location_text"]
     checked: dict[str, object] = {}
     for column in wanted:
-        if column in ("posting_id", "title", "description", "period") and column in postings:
+        if column in presence and column in postings:
+            checked[column] = _present(postings[column], text=column in _TEXT_COLUMNS)
+        elif column in _TEXT_COLUMNS and column in postings:
             checked[column] = pd.array(_blank_to_none(postings[column]), dtype="string")
         elif column in postings:
             checked[column] = postings[column]
@@ -99,7 +121,10 @@ def postings_checked(postings: pd.DataFrame, columns: Sequence[str] | None = Non
         # Stated pay: a structured salary the source did not predict, or a £ figure in the ad / salary text.
         checked["pay_stated"] = (structured.to_numpy(dtype=bool) | pound_in_text)
     if "location_text" in wanted:
-        checked["location_text"] = pd.array(_blank_to_none(postings["location_raw"]), dtype="string")
+        checked["location_text"] = (
+            _present(postings["location_raw"], text=True) if "location_text" in presence
+            else pd.array(_blank_to_none(postings["location_raw"]), dtype="string")
+        )
     return pd.DataFrame(checked, index=postings.index)[wanted]
 
 

@@ -279,17 +279,19 @@ def staged_part(source: SourceConfig, period: str, market: str, folder: str, num
     return StagedPart(source, keys, part.quarantined, part.order, files, file_rows)
 
 
+# rows files have every `postings` column: the parsers' and the suite's are read
+_PARSED_FILE_COLUMNS = list(dict.fromkeys([*parsed_columns(POSTINGS.empty()), "source", "source_row", "period"]))
+
+
 def parsed_file(path: str) -> ParsedFile:
     """Parse the postings of one rows file: write their facts (duplicates not linked) beside it, return the rest."""
-    # rows files have every `postings` column: read the parsers' and the suite's
-    wanted = dict.fromkeys([*parsed_columns(POSTINGS.empty()), "source", "source_row", "period"])
-    postings = read_arrow(path).select(list(wanted)).to_pandas()
+    postings = read_arrow(path).select(_PARSED_FILE_COLUMNS).to_pandas()
     facts, features, signatures = parsed_chunk(postings)
     facts["duplicate_of"] = None
     facts["duplicate_method"] = None
     target = Path(path).parent.parent / "facts" / Path(path).name
     write_arrow(POSTING_FACTS.conform(facts[POSTING_FACTS.column_names]), target)
-    return ParsedFile(str(target), features, signatures, _presence_only(postings_checked(postings, CHECK_COLUMNS)))
+    return ParsedFile(str(target), features, signatures, _checked(postings))
 
 
 def _landed_and_parsed(
@@ -417,16 +419,12 @@ def _linked(chunks: list[ParsedFile]) -> pd.DataFrame:
 
 def _empty_checked() -> pd.DataFrame:
     """Return the check columns of no postings."""
-    return _presence_only(postings_checked(POSTINGS.empty(), CHECK_COLUMNS))
+    return _checked(POSTINGS.empty())
 
 
-def _presence_only(checked: pd.DataFrame) -> pd.DataFrame:
-    """Return the check columns with each of `PRESENCE_COLUMNS` as True where it is there, else null."""
-    checked = checked.reset_index(drop=True)
-    for column in PRESENCE_COLUMNS:
-        checked[column] = pd.array(np.where(checked[column].isna().to_numpy(), None, True), dtype="boolean")
-    return checked
-
+def _checked(postings: pd.DataFrame) -> pd.DataFrame:
+    """Return the check columns of parsed postings, with `PRESENCE_COLUMNS` as presence."""
+    return postings_checked(postings, CHECK_COLUMNS, presence=PRESENCE_COLUMNS).reset_index(drop=True)
 
 def _size(source: SourceConfig, period: str) -> int | None:
     """Return the bytes of a source part's local file (`config_parts` gives one file per local part), or None when

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 class ContractViolation(ValueError):
@@ -53,20 +54,24 @@ class Contract:
         ordered = frame[self.column_names]
         try:
             relaxed = pa.schema([pa.field(c.name, c.type, nullable=True) for c in self.columns])
-            table = pa.Table.from_pandas(ordered, schema=relaxed, preserve_index=False, safe=True)
+            # one thread: a pool per call cost more than it saved (waits were a quarter of a 5,000-row chunk's)
+            table = pa.Table.from_pandas(ordered, schema=relaxed, preserve_index=False, safe=True, nthreads=1)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
             raise ContractViolation(f"{self.name}: a column does not have its contract type: {exc}") from exc
         for col in self.columns:
             if not col.nullable and table.column(col.name).null_count:
                 n = table.column(col.name).null_count
                 raise ContractViolation(f"{self.name}.{col.name}: {n} null value(s) in a required column")
+        # distinct values and keys counted by Arrow: on a 5,000-posting chunk of facts, pandas' `duplicated` over the
+        # key columns and the allowed values as Python lists were a third of the checks' cost
         for name, allowed in self.allowed_values.items():
-            values = set(v for v in table.column(name).to_pylist() if v is not None)
+            values = set(v for v in pc.unique(table.column(name)).to_pylist() if v is not None)
             bad = sorted(values - set(allowed))
             if bad:
                 raise ContractViolation(f"{self.name}.{name}: values {bad[:5]} are not among {list(allowed)}")
         if self.primary_key and len(ordered):
-            dup = ordered.duplicated(list(self.primary_key)).sum()
+            key = list(self.primary_key)
+            dup = table.num_rows - table.select(key).group_by(key, use_threads=False).aggregate([]).num_rows
             if dup:
                 raise ContractViolation(f"{self.name}: {dup} duplicate key(s) on {list(self.primary_key)}")
         return table
