@@ -68,8 +68,8 @@ class PartitionWriter:
     """Replaces the rows of some tables matching a partition filter, all at once: readers see the old rows until
     `finish` commits, then only the new ones, and a failed or killed stage leaves the warehouse as it was.
 
-    Without early inserts it is one transaction: it deletes the partition's rows at the start, and `finish` inserts
-    the new rows, runs the gate and commits. Leaving the `with` block without `finish` rolls everything back.
+    Without early inserts it is one transaction, which `finish` fills: it deletes the partition's rows, inserts the
+    new ones, runs the gate and commits. Leaving the `with` block without `finish` rolls everything back.
 
     `insert_file` inserts chunk files while a stage is still producing the others (on a thread of its own, in the
     order given), under a staging key: the `market` parameter of the filter set to `STAGING_MARKET`. They go in
@@ -142,9 +142,10 @@ class PartitionWriter:
 
     def seal(self) -> None:
         """Commit the files inserted early, on the insert thread once they are in (no more can be handed)."""
-        if self._thread is not None and not self._sealed:
-            self._queue.put("seal")
-        self._sealed = self._sealed or self._thread is not None
+        if self._thread is None or self._sealed:
+            return  # nothing was inserted early, or the commit is queued already
+        self._queue.put("seal")
+        self._sealed = True
 
     def finish(
         self, tables: Mapping[Contract, Rows], after: Callable[[dict[str, int]], None] | None = None,
