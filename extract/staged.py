@@ -6,7 +6,7 @@ from disk) plus the small per-row facts the stage needs in memory (ids, sources,
 the landed-postings check columns):
 
 1. *land*: each source part (`extract.ingest.config_parts`: one per local file) is landed by a worker process,
-   largest first; its accepted rows are written in files of `CHUNK_ROWS` rows (`rows/part-PPPPP-CCCCC.arrow`);
+   in config order; its accepted rows are written in files of `CHUNK_ROWS` rows (`rows/part-PPPPP-CCCCC.arrow`);
    only their keys and the quarantined rows come back. URL and API sources land in this process, where the network
    client and its credentials live.
 2. *parse*: each postings file is parsed by a worker as soon as it is written (`extract.facts.parsed_chunk`): its
